@@ -1,0 +1,11 @@
+/* Subcommands of the takagi driver. Each runs between PetscInitialize and PetscFinalize. */
+#pragma once
+#include <petscsys.h>
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  PetscErrorCode (*run)(MPI_Comm);
+} TkCommand;
+
+PETSC_EXTERN PetscErrorCode TkCommandRocking(MPI_Comm);

@@ -1,0 +1,41 @@
+/* An option that no object read is almost always a typo: stop before any work is done and name it. */
+#include "options.h"
+
+PetscErrorCode TkOptionsHelpRequested(PetscBool *help)
+{
+  PetscBool h1 = PETSC_FALSE, h2 = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &h1));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-h", &h2));
+  *help = (PetscBool)(h1 || h2);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkOptionsCheckUnused(MPI_Comm comm, const char command[])
+{
+  PetscInt  n;
+  char    **names, **values, list[1024] = "";
+  PetscBool allow = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-allow_unused_options", &allow, NULL));
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; i++) {
+    if (i) PetscCall(PetscStrlcat(list, ", ", sizeof(list)));
+    PetscCall(PetscStrlcat(list, "-", sizeof(list)));
+    PetscCall(PetscStrlcat(list, names[i], sizeof(list)));
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  if (n && allow) PetscCall(PetscPrintf(comm, "takagi %s: warning: unused option(s) %s\n", command, list));
+  PetscCheck(!n || allow, comm, PETSC_ERR_USER_INPUT, "unknown option(s) %s for 'takagi %s' (misspelt?); 'takagi %s -help' lists the options, -allow_unused_options accepts them", list, command, command);
+  PetscFunctionReturn(0);
+}
+
+/* Every option in the database as one string, for provenance attributes in output files. */
+PetscErrorCode TkOptionsGetAll(char **all)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetAll(NULL, all));
+  PetscFunctionReturn(0);
+}

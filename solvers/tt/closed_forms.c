@@ -1,0 +1,40 @@
+/* Closed forms of the two-beam theory for perfect crystals; see closed_forms.h for the sources. */
+#include "closed_forms.h"
+
+PetscReal TkDarwinWidth(const TkTwoBeam *tb)
+{
+  return 2 * PetscAbsReal(tb->C) * PetscSqrtReal(cabs(tb->chi.chih * tb->chi.chihbar)) / (PetscSqrtReal(PetscAbsReal(tb->b)) * PetscSinReal(2 * tb->thetaB));
+}
+
+PetscReal TkRefractionShift(const TkTwoBeam *tb)
+{
+  return -creal(tb->chi.chi0) * (1 - 1 / tb->b) / (2 * PetscSinReal(2 * tb->thetaB));
+}
+
+PetscReal TkExtinctionLength(const TkTwoBeam *tb)
+{
+  return tb->chi.wavelength * PetscSqrtReal(PetscAbsReal(tb->gamma0 * tb->gammah)) / (PetscAbsReal(tb->C) * PetscSqrtReal(cabs(tb->chi.chih * tb->chi.chihbar)));
+}
+
+/* eta = [2 b dtheta sin 2thetaB - chi0 (1 - b)] / (2 |C| sqrt|b| sqrt(chih chihbar)),
+   R = |chih/chihbar| |eta -+ sqrt(eta^2 - 1)|^2 with the root of smaller modulus (Authier 2001, ch. 6). */
+PetscReal TkThickBraggReflectivity(const TkTwoBeam *tb, PetscReal dtheta)
+{
+  const double complex eta = (2 * tb->b * dtheta * PetscSinReal(2 * tb->thetaB) - tb->chi.chi0 * (1 - tb->b)) /
+                             (2 * PetscAbsReal(tb->C) * PetscSqrtReal(PetscAbsReal(tb->b)) * csqrt(tb->chi.chih * tb->chi.chihbar));
+  const double complex root = csqrt(eta * eta - 1);
+  const double complex x1 = eta - root, x2 = eta + root;
+  const double         m  = PetscMin(cabs(x1), cabs(x2));
+  return cabs(tb->chi.chih / tb->chi.chihbar) * m * m;
+}
+
+/* Symmetric Bragg, no absorption, thin plate: int R dtheta = pi^2 C^2 |chih|^2 t / (lambda sin thetaB sin 2thetaB). */
+PetscReal TkKinematicIntegratedReflectivity(const TkTwoBeam *tb, PetscReal t)
+{
+  return PETSC_PI * PETSC_PI * tb->C * tb->C * cabs(tb->chi.chih * tb->chi.chihbar) * t / (tb->chi.wavelength * PetscSinReal(tb->thetaB) * PetscSinReal(2 * tb->thetaB));
+}
+
+PetscReal TkLinearAttenuation(const TkTwoBeam *tb)
+{
+  return tb->chi.k * cimag(tb->chi.chi0);
+}
