@@ -1,6 +1,7 @@
 /* takagi: X-ray dynamical diffraction from strained crystals. One driver, one subcommand per task. */
 #include "commands.h"
 #include "error_handler.h"
+#include <signal.h>
 #include <string.h>
 
 static const TkCommand commands[] = {
@@ -49,8 +50,21 @@ int main(int argc, char **argv)
   argv[1] = argv[0];
   argc--;
   argv++;
+  /* -help is taken out before PetscInitialize, which would print the options of all of PETSc, and put back so
+     that each object lists its own options with units and defaults */
+  int help = 0, n = 1;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "-help") || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) help = 1;
+    else argv[n++] = argv[i];
+  }
+  argc = n;
   ierr = PetscInitialize(&argc, &argv, NULL, NULL);
   if (ierr) return (int)ierr;
+  signal(SIGPIPE, SIG_DFL); /* `takagi ... | head` ends quietly, like any Unix tool */
+  if (help) {
+    printf("takagi %s: %s\n\nusage: takagi %s [-option value ...] [-options_file_yaml deck.yaml]\n\n", cmd->name, cmd->summary, cmd->name);
+    ierr = PetscOptionsSetValue(NULL, "-help", NULL);
+  }
   ierr = TkPushErrorHandler(cmd->name);
   if (!ierr) ierr = cmd->run(PETSC_COMM_WORLD);
   if (ierr && !TkErrorIsUserError(ierr)) MPI_Abort(PETSC_COMM_WORLD, (int)ierr); /* internal error: traceback printed */

@@ -14,7 +14,7 @@ PetscErrorCode TkOptionsHelpRequested(PetscBool *help)
 
 PetscErrorCode TkOptionsCheckUnused(MPI_Comm comm, const char command[])
 {
-  PetscInt  n;
+  PetscInt  n, nleft;
   char    **names, **values, list[1024] = "";
   PetscBool allow = PETSC_FALSE;
 
@@ -26,9 +26,10 @@ PetscErrorCode TkOptionsCheckUnused(MPI_Comm comm, const char command[])
     PetscCall(PetscStrlcat(list, "-", sizeof(list)));
     PetscCall(PetscStrlcat(list, names[i], sizeof(list)));
   }
+  nleft = n; /* Restore zeroes n */
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  if (n && allow) PetscCall(PetscPrintf(comm, "takagi %s: warning: unused option(s) %s\n", command, list));
-  PetscCheck(!n || allow, comm, PETSC_ERR_USER_INPUT, "unknown option(s) %s for 'takagi %s' (misspelt?); 'takagi %s -help' lists the options, -allow_unused_options accepts them", list, command, command);
+  if (nleft && allow) PetscCall(PetscPrintf(comm, "takagi %s: warning: unused option(s) %s\n", command, list));
+  PetscCheck(!nleft || allow, comm, PETSC_ERR_USER_INPUT, "unknown option(s) %s for 'takagi %s' (misspelt?); 'takagi %s -help' lists the options, -allow_unused_options accepts them", list, command, command);
   PetscFunctionReturn(0);
 }
 

@@ -89,16 +89,16 @@ PetscErrorCode TkPlateDeformationSetFromOptions(TkPlateDeformation pd)
 {
   char      path[PETSC_MAX_PATH_LEN] = "";
   PetscBool set, setx, sety;
-  PetscReal Rx = PETSC_INFINITY, Ry = PETSC_INFINITY, nu = pd->poisson;
+  PetscReal Rx = 0, Ry = 0, nu = pd->poisson; /* 0: flat */
 
   PetscFunctionBegin;
   PetscOptionsBegin(pd->comm, NULL, "Plate deformation", "TkPlateDeformation");
   PetscCall(PetscOptionsString("-strain_profile", "CSV file 'depth_um,strain': normal strain eps_zz against depth below the entrance surface (um)", "TkPlateDeformationLoadStrainProfile", path, path, sizeof(path), &set));
   if (set) PetscCall(TkPlateDeformationLoadStrainProfile(pd, path));
-  PetscCall(PetscOptionsReal("-bend_radius_m", "Bending radius in the scattering plane (m); > 0: entrance surface concave [flat]", "TkPlateDeformationSetBending", Rx, &Rx, &setx));
-  PetscCall(PetscOptionsReal("-bend_radius_y_m", "Bending radius across the scattering plane (m) [flat: cylindrical bending]", "TkPlateDeformationSetBending", Ry, &Ry, &sety));
+  PetscCall(PetscOptionsReal("-bend_radius_m", "Bending radius in the scattering plane (m); > 0: entrance surface concave [0: flat]", "TkPlateDeformationSetBending", Rx, &Rx, &setx));
+  PetscCall(PetscOptionsReal("-bend_radius_y_m", "Bending radius across the scattering plane (m) [0: flat, i.e. cylindrical bending]", "TkPlateDeformationSetBending", Ry, &Ry, &sety));
   PetscCall(PetscOptionsReal("-poisson", "Isotropic Poisson ratio of the bent plate [0.22]", "TkPlateDeformationSetBending", nu, &nu, NULL));
-  if (setx || sety) PetscCall(TkPlateDeformationSetBending(pd, Rx, Ry, nu));
+  if (setx || sety) PetscCall(TkPlateDeformationSetBending(pd, Rx == 0 ? PETSC_INFINITY : Rx, Ry == 0 ? PETSC_INFINITY : Ry, nu));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
