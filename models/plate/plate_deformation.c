@@ -71,9 +71,10 @@ PetscErrorCode TkPlateDeformationSetBending(TkPlateDeformation pd, PetscReal Rx,
 {
   PetscFunctionBegin;
   PetscCheck(poisson > -1 && poisson < 0.5, pd->comm, PETSC_ERR_USER_INPUT, "-poisson %g is outside the isotropic range (-1, 0.5)", (double)poisson);
-  PetscCheck(Rx != 0 && Ry != 0, pd->comm, PETSC_ERR_USER_INPUT, "a bending radius of 0 is not allowed; omit the option for a flat plate");
-  pd->inv_Rx  = PetscIsInfReal(Rx) ? 0 : 1 / Rx;
-  pd->inv_Ry  = PetscIsInfReal(Ry) ? 0 : 1 / Ry;
+  PetscCheck(!PetscIsNanReal(Rx) && !PetscIsNanReal(Ry), pd->comm, PETSC_ERR_USER_INPUT, "bending radius is not a number");
+  /* 0 or infinite (including PETSC_INFINITY, which is finite) means flat */
+  pd->inv_Rx  = (Rx == 0 || PetscAbsReal(Rx) >= PETSC_INFINITY) ? 0 : 1 / Rx;
+  pd->inv_Ry  = (Ry == 0 || PetscAbsReal(Ry) >= PETSC_INFINITY) ? 0 : 1 / Ry;
   pd->poisson = poisson;
   PetscFunctionReturn(0);
 }
@@ -98,7 +99,7 @@ PetscErrorCode TkPlateDeformationSetFromOptions(TkPlateDeformation pd)
   PetscCall(PetscOptionsReal("-bend_radius_m", "Bending radius in the scattering plane (m); > 0: entrance surface concave [0: flat]", "TkPlateDeformationSetBending", Rx, &Rx, &setx));
   PetscCall(PetscOptionsReal("-bend_radius_y_m", "Bending radius across the scattering plane (m) [0: flat, i.e. cylindrical bending]", "TkPlateDeformationSetBending", Ry, &Ry, &sety));
   PetscCall(PetscOptionsReal("-poisson", "Isotropic Poisson ratio of the bent plate [0.22]", "TkPlateDeformationSetBending", nu, &nu, NULL));
-  if (setx || sety) PetscCall(TkPlateDeformationSetBending(pd, Rx == 0 ? PETSC_INFINITY : Rx, Ry == 0 ? PETSC_INFINITY : Ry, nu));
+  if (setx || sety) PetscCall(TkPlateDeformationSetBending(pd, Rx, Ry, nu));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -170,12 +171,12 @@ PetscErrorCode TkPlateDeformationDestroy(TkPlateDeformation *pd)
   PetscFunctionReturn(0);
 }
 
-/* Radii are infinite for a flat plate. */
+/* A radius of 0 stands for a flat plate, as in the options. */
 PetscErrorCode TkPlateDeformationGetBending(TkPlateDeformation pd, PetscReal *Rx, PetscReal *Ry, PetscReal *poisson)
 {
   PetscFunctionBegin;
-  *Rx      = pd->inv_Rx != 0 ? 1 / pd->inv_Rx : PETSC_INFINITY;
-  *Ry      = pd->inv_Ry != 0 ? 1 / pd->inv_Ry : PETSC_INFINITY;
+  *Rx      = pd->inv_Rx != 0 ? 1 / pd->inv_Rx : 0;
+  *Ry      = pd->inv_Ry != 0 ? 1 / pd->inv_Ry : 0;
   *poisson = pd->poisson;
   PetscFunctionReturn(0);
 }

@@ -287,7 +287,7 @@ PetscErrorCode TkRockingWrite(TkRocking r)
       if (rank == 0) PetscCall(TkCurveWriteCSV(csv.tmp_path, &c));
     }
     PetscCall(PetscSNPrintf(title, sizeof(title), "%s(%s) %.4g keV, t = %g um, %s, phi = %g deg, %s%s%s", crystal, hkl_s, (double)(r->type == TK_SCAN_ANGLE ? r->energy_keV : r->energy_center_keV), (double)(t * 1e6),
-                            r->center.geometry == TK_BRAGG ? "Bragg" : "Laue", (double)(phi * 180 / PETSC_PI), TkPolarizations[pol], profile[0] ? ", strain profile" : "", PetscIsInfReal(Rx) ? "" : ", bent"));
+                            r->center.geometry == TK_BRAGG ? "Bragg" : "Laue", (double)(phi * 180 / PETSC_PI), TkPolarizations[pol], profile[0] ? ", strain profile" : "", Rx == 0 && Ry == 0 ? "" : ", bent"));
     PetscCall(PetscSNPrintf(band, sizeof(band), "%.10g", (double)dc));
     PetscCall(PetscSNPrintf(width, sizeof(width), "%.10g", (double)dw));
     const char *const args[] = {csv.tmp_path, png.tmp_path, title, band, width};
