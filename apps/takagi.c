@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "error_handler.h"
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const TkCommand commands[] = {
@@ -38,12 +39,16 @@ int main(int argc, char **argv)
   }
   for (int i = 0; i < ncommands; i++)
     if (!strcmp(argv[1], commands[i].name)) cmd = &commands[i];
+  /* before MPI starts every rank runs this; only the first of a job speaks (Open MPI, MPICH, Slurm rank variables) */
+  const char *rank = getenv("OMPI_COMM_WORLD_RANK");
+  if (!rank) rank = getenv("PMI_RANK");
+  const int quiet = rank && strcmp(rank, "0");
   if (!cmd) {
-    fprintf(stderr, "takagi: error: unknown command '%s'; 'takagi --help' lists the commands\n", argv[1]);
+    if (!quiet) fprintf(stderr, "takagi: error: unknown command '%s'; 'takagi --help' lists the commands\n", argv[1]);
     return 1;
   }
   if (!cmd->run) {
-    fprintf(stderr, "takagi: error: command '%s' is not available in this version yet\n", cmd->name);
+    if (!quiet) fprintf(stderr, "takagi: error: command '%s' is not available in this version yet\n", cmd->name);
     return 1;
   }
   /* PETSc sees the command's options only: argv[1] is the command name */

@@ -6,7 +6,7 @@ static char command_name[64] = "takagi";
 
 PetscBool TkErrorIsUserError(PetscErrorCode n)
 {
-  return (PetscBool)(n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_WRITE || n == PETSC_ERR_FILE_UNEXPECTED ||
+  return (PetscBool)(n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_USER || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_WRITE || n == PETSC_ERR_FILE_UNEXPECTED ||
                      n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_ARG_OUTOFRANGE || n == PETSC_ERR_ARG_BADPTR || n == PETSC_ERR_ARG_INCOMP || n == PETSC_ERR_ARG_SIZ ||
                      n == PETSC_ERR_ARG_UNKNOWN_TYPE || n == PETSC_ERR_ARG_WRONGSTATE);
 }

@@ -171,7 +171,7 @@ PetscErrorCode TkReflectionCheckEnergy(TkReflection r, PetscReal energy_keV)
 
   PetscFunctionBegin;
   PetscCall(TkReflectionSetUp(r));
-  PetscCheck(energy_keV > 0 && PetscIsNormalReal(energy_keV), r->comm, PETSC_ERR_USER_INPUT, "photon energy %g keV must be positive", (double)energy_keV);
+  PetscCheck(PetscIsNormalReal(energy_keV) && energy_keV > 0, r->comm, PETSC_ERR_USER_INPUT, "photon energy %g keV must be a positive finite number of keV", (double)energy_keV);
   lambda = 1e-10 * TK_HC_KEV_ANGSTROM / energy_keV;
   PetscCheck(lambda < 2 * r->d, r->comm, PETSC_ERR_USER_INPUT,
              "reflection %" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT " of %s is unreachable at %g keV: lambda = %.4f A > 2d = %.4f A; use an energy above %.3f keV",
