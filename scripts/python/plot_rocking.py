@@ -91,7 +91,7 @@ def pretty_hkl(m):
 
 
 def pretty_title(title):
-    """'Si(1,1,1) 5 keV, t = 1000 um, Bragg, phi = 0 deg, sigma' -> 'Si(111) 5 keV, t = 1000 µm, Bragg, φ = 0°, σ'.
+    """'Si(1,1,1) 5 keV, t = 1000 um, Bragg, phi = 0 deg, sigma' -> 'Si(111) 5 keV, t = 1000 µm, Bragg, φ = 0°, σ-pol.'
     Anything unexpected is passed through unchanged (only '$' is escaped so mathtext cannot break it)."""
     t = title.replace("$", r"\$")
     t = re.sub(r"(?<![\w.])(-?\d+)\.(?![\w.])", r"\1", t)  # PETSc's %g prints 1000 as "1000."

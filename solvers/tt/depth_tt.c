@@ -258,7 +258,8 @@ PetscErrorCode TkDepthTTSolve(TkDepthTT tt, const TkTwoBeam *tb, TkDepthTTResult
   PetscCall(TkDepthTTSetUp(tt));
   SetCoefficients(tb, &c);
   if (tb->geometry == TK_BRAGG) {
-    double complex xi = 0, logD0 = 0; /* log D0(t) accumulates -log(D0(z)/D0(z+dz)) */
+    double complex xi = 0;
+    double         logD0 = 0; /* log|D0(t)| accumulates -log|D0(z)/D0(z+dz)|; the phase is not needed */
     for (PetscInt s = tt->nseg - 1; s >= 0; s--) {
       PetscInt n;
       PetscCall(SegmentSteps(tt, tb, &c, tt->seg[s], tt->seg[s + 1], &n));
@@ -268,12 +269,12 @@ PetscErrorCode TkDepthTTSolve(TkDepthTT tt, const TkTwoBeam *tb, TkDepthTTResult
         TkExp2Compute(O, 1, &E);
         const double complex den = E.P[0] + E.P[1] * xi;
         xi                       = (E.P[2] + E.P[3] * xi) / den;
-        logD0 -= E.s + clog(den);
+        logD0 -= creal(E.s) + 0.5 * log(creal(den) * creal(den) + cimag(den) * cimag(den)); /* |den| < e^31: no overflow */
       }
       steps += n;
     }
     res->reflectivity = creal(xi * conj(xi)) * PetscAbsReal(tb->gammah / tb->gamma0);
-    res->transmission = PetscExpReal(2 * creal(logD0));
+    res->transmission = PetscExpReal(2 * logD0);
   } else {
     double complex D0 = 1, Dh = 0, logscale = 0;
     for (PetscInt s = 0; s < tt->nseg; s++) {
