@@ -1,5 +1,6 @@
 /* Plot helpers run as a child process on rank 0 (no shell, so no quoting problems). The helper directory
-   is TAKAGI_PYTHON_DIR in the environment, else the source tree's scripts/python. */
+   is TAKAGI_PYTHON_DIR in the environment, else the source tree's scripts/python; the interpreter
+   is TAKAGI_PYTHON, else python3. */
 #include "plot.h"
 #include <spawn.h>
 #include <stdlib.h>
@@ -21,11 +22,12 @@ PetscErrorCode TkPlotRun(MPI_Comm comm, const char script[], int argc, const cha
     pid_t       pid;
     PetscCheck(argc < 28, PETSC_COMM_SELF, PETSC_ERR_SUP, "too many plot arguments");
     PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s", dir ? dir : TAKAGI_PYTHON_DIR, script));
-    args[0] = "python3";
+    const char *py = getenv("TAKAGI_PYTHON"); /* an interpreter with matplotlib, if python3 on PATH lacks it */
+    args[0]        = py ? py : "python3";
     args[1] = path;
     for (int i = 0; i < argc; i++) args[2 + i] = argv[i];
     args[2 + argc] = NULL;
-    rc             = posix_spawnp(&pid, "python3", NULL, NULL, (char *const *)args, environ);
+    rc             = posix_spawnp(&pid, args[0], NULL, NULL, (char *const *)args, environ);
     if (!rc && waitpid(pid, &status, 0) < 0) rc = -1;
     if (!rc && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) rc = -2;
   }

@@ -187,6 +187,25 @@ static PetscErrorCode PhaseRate(TkDepthTT tt, const TkTwoBeam *tb, PetscReal z, 
   PetscFunctionReturn(0);
 }
 
+/* Range of the local deviation w over the depth (sampled, and at every segment boundary from both sides):
+   the deformation moves the reflection by -w/(k sin 2thetaB), which the automatic scan range must cover. */
+PetscErrorCode TkDepthTTGetDeviationRange(TkDepthTT tt, const TkTwoBeam *tb, PetscReal *wmin, PetscReal *wmax)
+{
+  PetscFunctionBegin;
+  PetscCall(TkDepthTTSetUp(tt));
+  *wmin = *wmax = 0;
+  for (PetscInt s = 0; s < tt->nseg; s++) {
+    const PetscReal z0 = tt->seg[s], L = tt->seg[s + 1] - z0;
+    for (PetscInt i = 0; i <= 64; i++) {
+      PetscReal w = 0;
+      PetscCall(PhaseRate(tt, tb, z0 + L * (1e-9 + (1 - 2e-9) * i / 64), &w));
+      *wmin = PetscMin(*wmin, w);
+      *wmax = PetscMax(*wmax, w);
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   double complex a11, a12, a21, a22; /* a22 without w */
   PetscReal      inv_gh;
@@ -232,8 +251,9 @@ static PetscErrorCode SegmentSteps(TkDepthTT tt, const TkTwoBeam *tb, const Coef
 
   PetscFunctionBeginHot;
   if (!tt->trivial) {
-    PetscCall(PhaseRate(tt, tb, z0, &w0));
-    PetscCall(PhaseRate(tt, tb, z1, &w1));
+    /* just inside the segment: at a step of the profile the value on the far side must not count */
+    PetscCall(PhaseRate(tt, tb, z0 + 1e-9 * L, &w0));
+    PetscCall(PhaseRate(tt, tb, z1 - 1e-9 * L, &w1));
     const PetscReal grad = PetscAbsReal((w1 - w0) / L * c->inv_gh); /* |d a22/dz| */
     const PetscReal kext = PetscSqrtReal(cabs(c->a12 * c->a21));
     if (grad > 0) h = PetscMin(h, tt->step_factor * PetscMin(1.0 / kext, 1.0 / PetscSqrtReal(grad)));

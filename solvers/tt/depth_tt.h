@@ -23,6 +23,7 @@ PETSC_EXTERN PetscErrorCode TkDepthTTSetMaxStep(TkDepthTT, PetscReal);
 PETSC_EXTERN PetscErrorCode TkDepthTTSetFromOptions(TkDepthTT);
 PETSC_EXTERN PetscErrorCode TkDepthTTSetUp(TkDepthTT);
 PETSC_EXTERN PetscErrorCode TkDepthTTGetTwoBeam(TkDepthTT, PetscReal energy_keV, PetscReal theta, TkTwoBeam *);
+PETSC_EXTERN PetscErrorCode TkDepthTTGetDeviationRange(TkDepthTT, const TkTwoBeam *, PetscReal *, PetscReal *);
 PETSC_EXTERN PetscErrorCode TkDepthTTSolve(TkDepthTT, const TkTwoBeam *, TkDepthTTResult *);
 PETSC_EXTERN PetscErrorCode TkDepthTTGetThickness(TkDepthTT, PetscReal *);
 PETSC_EXTERN PetscErrorCode TkDepthTTGetAsymmetry(TkDepthTT, PetscReal *);

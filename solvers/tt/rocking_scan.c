@@ -87,7 +87,7 @@ PetscErrorCode TkRockingSetFromOptions(TkRocking r)
   PetscOptionsEnd();
   PetscCheck(!(set_angle && set_energy), r->comm, PETSC_ERR_USER_INPUT, "give either -scan_urad (angle scan) or -scan_meV (energy scan), not both");
   PetscCheck(!(set_theta && set_angle), r->comm, PETSC_ERR_USER_INPUT, "-bragg_deg fixes the angle of an energy scan; with -scan_urad give -energy_keV instead");
-  PetscCheck(!(set_theta && set_E && set_energy), r->comm, PETSC_ERR_USER_INPUT, "an energy scan is centred on the Bragg energy of -bragg_deg; give -bragg_deg or -energy_keV, not both");
+  PetscCheck(!(set_theta && set_E), r->comm, PETSC_ERR_USER_INPUT, "an energy scan is centred on the Bragg energy of -bragg_deg; give -bragg_deg or -energy_keV, not both");
   r->type      = (set_energy || set_theta) ? TK_SCAN_ENERGY : TK_SCAN_ANGLE;
   r->auto_scan = (PetscBool)!(set_angle || set_energy);
   if (r->type == TK_SCAN_ENERGY) {
@@ -133,10 +133,13 @@ PetscErrorCode TkRockingSetUp(TkRocking r)
     const PetscReal fringe = r->center.chi.wavelength * PetscAbsReal(r->center.gammah) / (t * PetscSinReal(2 * r->center.thetaB));
     const PetscReal width  = r->center.geometry == TK_BRAGG ? TkDarwinWidth(&r->center) : 2 * r->center.chi.wavelength * PetscAbsReal(r->center.gammah) / (TkExtinctionLength(&r->center) * PetscSinReal(2 * r->center.thetaB));
     const PetscReal half = 4 * PetscMax(width, PetscMin(fringe, 10 * width)), c = TkRefractionShift(&r->center);
-    PetscReal       unit = 1e-6; /* rad per urad */
+    PetscReal       unit = 1e-6, wmin, wmax; /* rad per urad */
     if (r->type == TK_SCAN_ENERGY) unit = 1e-6 / E * PetscTanReal(theta); /* rad per meV: dtheta = tan(theta) dE/E */
-    r->scan[0] = (c - half) / unit;
-    r->scan[1] = (c + half) / unit;
+    /* strain and bending move the reflection by -w/(k sin 2thetaB) */
+    PetscCall(TkDepthTTGetDeviationRange(r->tt, &r->center, &wmin, &wmax));
+    const PetscReal kk = r->center.chi.k * PetscSinReal(2 * r->center.thetaB);
+    r->scan[0] = (c - half - wmax / kk) / unit;
+    r->scan[1] = (c + half - wmin / kk) / unit;
   }
   r->n = (PetscInt)r->scan[2];
   PetscCall(PetscFree3(r->x, r->R, r->T));
