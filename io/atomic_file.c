@@ -46,7 +46,10 @@ PetscErrorCode TkAtomicFileCommit(MPI_Comm comm, TkAtomicFile *f)
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0 && rename(f->tmp_path, f->final_path)) err = errno;
+  if (rank == 0 && rename(f->tmp_path, f->final_path)) {
+    err = errno;
+    unlink(f->tmp_path);
+  }
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
   PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "cannot move '%s' to '%s': %s", f->tmp_path, f->final_path, strerror(err));
   PetscFunctionReturn(0);

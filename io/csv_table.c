@@ -51,6 +51,7 @@ PetscErrorCode TkCsvTableRead(MPI_Comm comm, const char path[], PetscInt ncols, 
     fclose(fp);
     SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is empty; expected a header line '%s' and data rows", path, expected);
   }
+  if ((unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB && (unsigned char)line[2] == 0xBF) memmove(line, line + 3, strlen(line + 3) + 1); /* UTF-8 byte-order mark */
   int nf = Split(line, fields, 64);
   PetscBool ok = (PetscBool)(nf == ncols);
   for (PetscInt j = 0; ok && j < ncols; j++) ok = (PetscBool)(strcmp(fields[j], names[j]) == 0);
@@ -62,6 +63,11 @@ PetscErrorCode TkCsvTableRead(MPI_Comm comm, const char path[], PetscInt ncols, 
   PetscCall(PetscMalloc1(cap * ncols, &t->values));
   while (fgets(line, sizeof(line), fp)) {
     lineno++;
+    if (!strchr(line, '\n') && !feof(fp)) {
+      fclose(fp);
+      PetscCall(TkCsvTableDestroy(t));
+      SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' line %" PetscInt_FMT " is longer than %d characters", path, lineno, (int)sizeof(line) - 2);
+    }
     Trim(line);
     if (!line[0] || line[0] == '#') continue;
     nf = Split(line, fields, 64);

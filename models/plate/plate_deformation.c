@@ -47,22 +47,37 @@ PetscErrorCode TkPlateDeformationSetStrainProfile(TkPlateDeformation pd, PetscIn
   PetscFunctionReturn(0);
 }
 
+/* Rank 0 reads the table and broadcasts it, so that a file visible to rank 0 only, or a read error, cannot leave
+   the other ranks waiting. */
 PetscErrorCode TkPlateDeformationLoadStrainProfile(TkPlateDeformation pd, const char path[])
 {
   static const char *const cols[] = {"depth_um", "strain"};
-  TkCsvTable               t;
-  PetscReal               *z, *e;
+  TkCsvTable               t    = {0, 0, NULL};
+  PetscErrorCode           ierr = 0;
+  PetscMPIInt              rank;
+  PetscInt                 n = 0;
+  PetscReal               *z, *e, *buf;
 
   PetscFunctionBegin;
-  PetscCall(TkCsvTableRead(pd->comm, path, 2, cols, &t));
-  PetscCall(PetscMalloc2(t.nrows, &z, t.nrows, &e));
-  for (PetscInt i = 0; i < t.nrows; i++) {
-    z[i] = 1e-6 * t.values[2 * i];
-    e[i] = t.values[2 * i + 1];
+  PetscCallMPI(MPI_Comm_rank(pd->comm, &rank));
+  if (rank == 0) {
+    ierr = TkCsvTableRead(PETSC_COMM_SELF, path, 2, cols, &t); /* its message is printed once, by rank 0 */
+    n    = ierr ? -1 : t.nrows;
   }
-  PetscCall(TkPlateDeformationSetStrainProfile(pd, t.nrows, z, e));
+  PetscCallMPI(MPI_Bcast(&n, 1, MPIU_INT, 0, pd->comm));
+  if (n < 0) PetscFunctionReturn(ierr ? ierr : PETSC_ERR_FILE_UNEXPECTED);
+  PetscCall(PetscMalloc1(2 * n, &buf));
+  if (rank == 0) PetscCall(PetscArraycpy(buf, t.values, 2 * n));
+  PetscCallMPI(MPI_Bcast(buf, (PetscMPIInt)(2 * n), MPIU_REAL, 0, pd->comm));
+  PetscCall(PetscMalloc2(n, &z, n, &e));
+  for (PetscInt i = 0; i < n; i++) {
+    z[i] = 1e-6 * buf[2 * i];
+    e[i] = buf[2 * i + 1];
+  }
+  PetscCall(TkPlateDeformationSetStrainProfile(pd, n, z, e));
   PetscCall(PetscStrncpy(pd->profile_path, path, sizeof(pd->profile_path)));
   PetscCall(PetscFree2(z, e));
+  PetscCall(PetscFree(buf));
   PetscCall(TkCsvTableDestroy(&t));
   PetscFunctionReturn(0);
 }

@@ -167,7 +167,7 @@ PetscErrorCode TkDepthTTGetTwoBeam(TkDepthTT tt, PetscReal energy_keV, PetscReal
 {
   PetscFunctionBegin;
   PetscCall(TkDepthTTSetUp(tt));
-  PetscCall(TkTwoBeamSetUp(tt->refl, energy_keV, theta, tt->phi, tt->pol, tb));
+  PetscCall(TkTwoBeamSetUp(tt->comm, tt->refl, energy_keV, theta, tt->phi, tt->pol, tb));
   PetscFunctionReturn(0);
 }
 
@@ -259,6 +259,7 @@ static PetscErrorCode SegmentSteps(TkDepthTT tt, const TkTwoBeam *tb, const Coef
     if (grad > 0) h = PetscMin(h, tt->step_factor * PetscMin(1.0 / kext, 1.0 / PetscSqrtReal(grad)));
     if (tt->max_step > 0) h = PetscMin(h, tt->max_step);
   }
+  PetscCheck(L / h < 1e8, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "the plate needs more than 1e8 depth steps (thickness %g um); reduce -thickness_um or raise -tt_max_step_um", (double)(tt->thickness * 1e6));
   *n = (PetscInt)PetscCeilReal(L / h - 1e-9);
   if (*n < 1) *n = 1;
   PetscCall(MagnusOmega(tt, tb, c, z0, L / *n, O));

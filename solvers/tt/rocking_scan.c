@@ -53,8 +53,8 @@ PetscErrorCode TkRockingCreate(MPI_Comm comm, TkRocking *r)
 
 static PetscErrorCode ReadScan(PetscOptionItems *PetscOptionsObject, MPI_Comm comm, const char *name, const char *help, PetscReal scan[3], PetscBool *set)
 {
-  PetscInt  n = 3;
-  PetscReal v[3];
+  PetscInt  n = 4;
+  PetscReal v[4];
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsRealArray(name, help, "TkRockingSetFromOptions", v, &n, set));
@@ -170,6 +170,8 @@ PetscErrorCode TkRockingSolve(TkRocking r)
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
   PetscCallMPI(MPI_Comm_size(r->comm, &size));
   mine = (r->n - rank + size - 1) / size;
+  PetscCall(PetscArrayzero(r->R, r->n)); /* the sum over ranks below needs zeros where others compute */
+  PetscCall(PetscArrayzero(r->T, r->n));
   PetscCall(PetscTime(&t0));
   for (PetscInt i = rank; i < r->n; i += size) {
     TkTwoBeam       tb;
@@ -285,9 +287,17 @@ PetscErrorCode TkRockingWrite(TkRocking r)
     PetscCall(PetscStrncpy(csv.tmp_path, png.tmp_path, sizeof(csv.tmp_path)));
     PetscCall(PetscStrlcat(csv.tmp_path, ".csv", sizeof(csv.tmp_path)));
     {
-      PetscMPIInt rank;
+      PetscMPIInt    rank;
+      PetscErrorCode werr = 0;
       PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
-      if (rank == 0) PetscCall(TkCurveWriteCSV(csv.tmp_path, &c));
+      if (rank == 0) {
+        PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+        werr = TkCurveWriteCSV(csv.tmp_path, &c);
+        PetscCall(PetscPopErrorHandler());
+        if (werr) PetscCall(TkAtomicFileAbort(&csv));
+      }
+      PetscCallMPI(MPI_Bcast(&werr, 1, MPI_INT, 0, r->comm));
+      PetscCheck(!werr, r->comm, PETSC_ERR_FILE_WRITE, "cannot write the plot's data next to '%s' (disk full?)", r->plot);
     }
     PetscCall(PetscSNPrintf(title, sizeof(title), "%s(%s) %.4g keV, t = %g um, %s, phi = %g deg, %s%s%s", crystal, hkl_s, (double)(r->type == TK_SCAN_ANGLE ? r->energy_keV : r->energy_center_keV), (double)(t * 1e6),
                             r->center.geometry == TK_BRAGG ? "Bragg" : "Laue", (double)(phi * 180 / PETSC_PI), TkPolarizations[pol], profile[0] ? ", strain profile" : "", Rx == 0 && Ry == 0 ? "" : ", bent"));
@@ -300,7 +310,7 @@ PetscErrorCode TkRockingWrite(TkRocking r)
     PetscCall(PetscPopErrorHandler());
     PetscCall(TkAtomicFileAbort(&csv));
     if (ierr) PetscCall(TkAtomicFileAbort(&png));
-    PetscCheck(!ierr, r->comm, PETSC_ERR_FILE_WRITE, "the plot '%s' could not be made: python3 with matplotlib is needed (apt-get install python3-matplotlib); the curve data was written", r->plot);
+    PetscCheck(!ierr, r->comm, PETSC_ERR_FILE_WRITE, "the plot '%s' could not be made (see the message above; plots need python3 with matplotlib, or TAKAGI_PYTHON naming such an interpreter); the curve data was written", r->plot);
     PetscCall(TkAtomicFileCommit(r->comm, &png));
   }
   PetscCall(PetscFree(options));

@@ -31,4 +31,4 @@ typedef struct {
   TkDiffractionGeometry geometry;
 } TkTwoBeam;
 
-PETSC_EXTERN PetscErrorCode TkTwoBeamSetUp(TkReflection, PetscReal energy_keV, PetscReal theta, PetscReal phi, TkPolarization, TkTwoBeam *);
+PETSC_EXTERN PetscErrorCode TkTwoBeamSetUp(MPI_Comm, TkReflection, PetscReal energy_keV, PetscReal theta, PetscReal phi, TkPolarization, TkTwoBeam *);

@@ -1,0 +1,40 @@
+/* BCDI data in the CXI layout (cxidb CXI 1.6, as PyNX writes it; docs/file-formats.md), and object fields on a
+   regular grid as HDF5 with an XDMF sidecar for ParaView. */
+#pragma once
+#include <petscsys.h>
+
+/* One simulated (or measured) rocking scan: frames stacked as (nangles, ny, nx), C order. */
+typedef struct {
+  PetscInt         nangles, ny, nx;
+  const PetscReal *data;            /* nangles*ny*nx intensities */
+  const char      *data_units;      /* e.g. "photons" or "m^2" */
+  const PetscReal *rocking_angle;   /* nangles, rad, from the kinematic Bragg angle */
+  PetscReal        bragg_angle;     /* thetaB, rad */
+  PetscReal        energy_J, wavelength_m;
+  PetscReal        distance_m, x_pixel_size_m, y_pixel_size_m;
+  PetscReal        detector_2theta; /* rad; the detector sits on the kinematic kh, in the vertical (y-z) plane */
+  PetscReal        orientation[9];  /* crystal Cartesian -> lab rotation, row major */
+  const char      *sample_name;     /* e.g. "Au(111)" */
+  const char      *program;         /* "takagi bcdi 0.1.0" */
+  const char      *command;         /* the options used */
+  const char      *model;           /* "dynamical (Takagi-Taupin)" or "kinematic" */
+} TkCXIData;
+
+/* A real field on a regular grid (nz, ny, nx[, ncomp]) with spacing and origin in metres, lab frame (z, y, x). */
+typedef struct {
+  const char      *name;  /* dataset name, e.g. "support", "u", "phase_hu" */
+  const char      *units;
+  PetscInt         ncomp; /* 1 scalar, 3 vector */
+  const PetscReal *values;
+} TkGridField;
+
+typedef struct {
+  PetscInt  nz, ny, nx;
+  PetscReal spacing[3]; /* dz, dy, dx, m */
+  PetscReal origin[3];  /* z0, y0, x0, m */
+} TkGrid;
+
+/* Rank 0 writes the whole file under a temporary name and renames it when complete (no partial files). */
+PETSC_EXTERN PetscErrorCode TkCXIWrite(MPI_Comm, const char path[], const TkCXIData *);
+/* Writes path (HDF5, one dataset per field plus /grid attributes) and path with .xdmf appended... see cxi.c */
+PETSC_EXTERN PetscErrorCode TkGridFieldsWrite(MPI_Comm, const char path[], const TkGrid *, PetscInt nfields, const TkGridField fields[]);
