@@ -9,3 +9,4 @@ typedef struct {
 } TkCommand;
 
 PETSC_EXTERN PetscErrorCode TkCommandRocking(MPI_Comm);
+PETSC_EXTERN PetscErrorCode TkCommandBCDI(MPI_Comm);

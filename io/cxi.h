@@ -18,13 +18,15 @@ typedef struct {
   const char      *program;         /* "takagi bcdi 0.1.0" */
   const char      *command;         /* the options used */
   const char      *model;           /* "dynamical (Takagi-Taupin)" or "kinematic" */
+  PetscBool        float32;         /* store the frames as float32 (PyNX's iobs type); default float64 (exact) */
 } TkCXIData;
 
 /* A real field on a regular grid (nz, ny, nx[, ncomp]) with spacing and origin in metres, lab frame (z, y, x). */
 typedef struct {
   const char      *name;  /* dataset name, e.g. "support", "u", "phase_hu" */
   const char      *units;
-  PetscInt         ncomp; /* 1 scalar, 3 vector */
+  PetscInt         ncomp; /* 1 scalar, 3 vector: components in the order (x, y, z), as ParaView reads an XDMF Vector;
+                             values[((iz*ny + iy)*nx + ix)*ncomp + c] */
   const PetscReal *values;
 } TkGridField;
 
@@ -36,5 +38,8 @@ typedef struct {
 
 /* Rank 0 writes the whole file under a temporary name and renames it when complete (no partial files). */
 PETSC_EXTERN PetscErrorCode TkCXIWrite(MPI_Comm, const char path[], const TkCXIData *);
-/* Writes path (HDF5, one dataset per field plus /grid attributes) and path with .xdmf appended... see cxi.c */
+/* Writes path (HDF5, one dataset per field plus /grid attributes) and its XDMF sidecar (TkGridFieldsXdmfPath); see cxi.c.
+   Rank 0 writes both, each under a temporary name; values may be NULL on the other ranks. */
 PETSC_EXTERN PetscErrorCode TkGridFieldsWrite(MPI_Comm, const char path[], const TkGrid *, PetscInt nfields, const TkGridField fields[]);
+/* The XDMF sidecar name TkGridFieldsWrite uses: a.h5 -> a.xdmf, a.hdf5 -> a.xdmf, anything else -> <path>.xdmf */
+PETSC_EXTERN PetscErrorCode TkGridFieldsXdmfPath(const char path[], char xdmf[], size_t len);

@@ -1,0 +1,106 @@
+/* A(q1, q2) = sum_p sum_l Dh(p, l) e^{-i (q1 rho_p + q2 t_l)} drho dt (FFTW_FORWARD sign, docs/theory.md): the
+   in-plane transform per slice on each rank, then the slices gathered and transformed on rank 0, so the frame does
+   not depend on the number of ranks. Output pixel a (of N1) has q1 = 2 pi (a - N1/2) / (N1pad drho). */
+#include "farfield.h"
+#include <fftw3.h> /* after complex.h: fftw_complex is double complex */
+
+struct _p_TkFarField {
+  MPI_Comm       comm;
+  PetscInt       N1, N2, N1pad, N2pad;
+  fftw_complex  *b1, *b2;
+  fftw_plan      p1, p2;
+  double complex *B, *Ball; /* nlt x N1 and Nt x N1 */
+  PetscInt       capB, capAll;
+};
+
+PetscErrorCode TkFarFieldCreate(MPI_Comm comm, PetscInt N1, PetscInt N2, PetscInt N1pad, PetscInt N2pad, TkFarField *ff)
+{
+  TkFarField f;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&f));
+  f->comm  = comm;
+  f->N1    = N1;
+  f->N2    = N2;
+  f->N1pad = N1pad;
+  f->N2pad = N2pad;
+  f->b1    = fftw_alloc_complex((size_t)N1pad);
+  f->b2    = fftw_alloc_complex((size_t)N2pad);
+  f->p1    = fftw_plan_dft_1d((int)N1pad, f->b1, f->b1, FFTW_FORWARD, FFTW_ESTIMATE);
+  f->p2    = fftw_plan_dft_1d((int)N2pad, f->b2, f->b2, FFTW_FORWARD, FFTW_ESTIMATE);
+  *ff      = f;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkFarFieldFrame(TkFarField f, PetscInt Np, PetscInt nlt, const double complex *exit, PetscReal drho, PetscReal dt, PetscReal scale, PetscReal *frame)
+{
+  PetscMPIInt rank, size, *counts = NULL, *displs = NULL;
+  PetscInt    Nt = nlt;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(f->comm, &size));
+  PetscCheck(Np <= f->N1pad, f->comm, PETSC_ERR_ARG_SIZ, "exit plane (%" PetscInt_FMT ") longer than the padded transform (%" PetscInt_FMT ")", Np, f->N1pad);
+  if (nlt > f->capB) {
+    PetscCall(PetscFree(f->B));
+    PetscCall(PetscMalloc1((size_t)nlt * f->N1, &f->B));
+    f->capB = nlt;
+  }
+  for (PetscInt l = 0; l < nlt; l++) {
+    for (PetscInt q = 0; q < f->N1pad; q++) f->b1[q] = 0;
+    for (PetscInt p = 0; p < Np; p++) f->b1[p] = exit[(size_t)l * Np + p];
+    fftw_execute(f->p1);
+    for (PetscInt a = 0; a < f->N1; a++) {
+      const PetscInt q           = (a - f->N1 / 2 + f->N1pad) % f->N1pad;
+      f->B[(size_t)l * f->N1 + a] = f->b1[q] * drho;
+    }
+  }
+  /* gather the slices (2 doubles per complex) on rank 0 */
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &Nt, 1, MPIU_INT, MPI_SUM, f->comm));
+  PetscCheck(Nt <= f->N2pad, f->comm, PETSC_ERR_ARG_SIZ, "slices (%" PetscInt_FMT ") more than the padded transform (%" PetscInt_FMT ")", Nt, f->N2pad);
+  if (rank == 0) {
+    PetscCall(PetscMalloc2(size, &counts, size, &displs));
+    if (Nt > f->capAll) {
+      PetscCall(PetscFree(f->Ball));
+      PetscCall(PetscMalloc1((size_t)Nt * f->N1, &f->Ball));
+      f->capAll = Nt;
+    }
+  }
+  {
+    PetscMPIInt mine = (PetscMPIInt)(2 * nlt * f->N1);
+    PetscCallMPI(MPI_Gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, f->comm));
+    if (rank == 0) {
+      displs[0] = 0;
+      for (PetscMPIInt r = 1; r < size; r++) displs[r] = displs[r - 1] + counts[r - 1];
+    }
+    PetscCallMPI(MPI_Gatherv(f->B, mine, MPI_DOUBLE, rank == 0 ? (double *)f->Ball : NULL, counts, displs, MPI_DOUBLE, 0, f->comm));
+  }
+  if (rank == 0) {
+    for (PetscInt a = 0; a < f->N1; a++) {
+      for (PetscInt q = 0; q < f->N2pad; q++) f->b2[q] = 0;
+      for (PetscInt l = 0; l < Nt; l++) f->b2[l] = f->Ball[(size_t)l * f->N1 + a];
+      fftw_execute(f->p2);
+      for (PetscInt b = 0; b < f->N2; b++) {
+        const PetscInt q           = (b - f->N2 / 2 + f->N2pad) % f->N2pad;
+        const double   re = creal(f->b2[q]) * dt, im = cimag(f->b2[q]) * dt;
+        frame[a * f->N2 + b] = scale * (re * re + im * im);
+      }
+    }
+    PetscCall(PetscFree2(counts, displs));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkFarFieldDestroy(TkFarField *ff)
+{
+  PetscFunctionBegin;
+  if (!*ff) PetscFunctionReturn(0);
+  fftw_destroy_plan((*ff)->p1);
+  fftw_destroy_plan((*ff)->p2);
+  fftw_free((*ff)->b1);
+  fftw_free((*ff)->b2);
+  PetscCall(PetscFree((*ff)->B));
+  PetscCall(PetscFree((*ff)->Ball));
+  PetscCall(PetscFree(*ff));
+  PetscFunctionReturn(0);
+}
