@@ -3,7 +3,8 @@
 #pragma once
 #include <petscsys.h>
 
-/* One simulated (or measured) rocking scan: frames stacked as (nangles, ny, nx), C order. */
+/* One simulated (or measured) rocking scan: frames stacked as (nangles, ny, nx), C order, not fftshifted: the centre
+   of pixel (ny/2, nx/2) lies on the kinematic kh (the detector geometry written says so; docs/file-formats.md). */
 typedef struct {
   PetscInt         nangles, ny, nx;
   const PetscReal *data;            /* nangles*ny*nx intensities */

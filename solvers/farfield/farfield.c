@@ -1,6 +1,7 @@
 /* A(q1, q2) = sum_p sum_l Dh(p, l) e^{-i (q1 rho_p + q2 t_l)} drho dt (FFTW_FORWARD sign, docs/theory.md): the
    in-plane transform per slice on each rank, then the slices gathered and transformed on rank 0, so the frame does
-   not depend on the number of ranks. Output pixel a (of N1) has q1 = 2 pi (a - N1/2) / (N1pad drho). */
+   not depend on the number of ranks. Frames follow the CXI detector convention: pixel (a, b) has
+   q1 = -2 pi (a - N1/2) / (N1pad drho) along e1 and q2 = -2 pi (b - N2/2) / (N2pad dt) along x. */
 #include "farfield.h"
 #include <fftw3.h> /* after complex.h: fftw_complex is double complex */
 
@@ -51,7 +52,7 @@ PetscErrorCode TkFarFieldFrame(TkFarField f, PetscInt Np, PetscInt nlt, const do
     for (PetscInt p = 0; p < Np; p++) f->b1[p] = exit[(size_t)l * Np + p];
     fftw_execute(f->p1);
     for (PetscInt a = 0; a < f->N1; a++) {
-      const PetscInt q           = (a - f->N1 / 2 + f->N1pad) % f->N1pad;
+      const PetscInt q           = (f->N1 / 2 - a + f->N1pad) % f->N1pad; /* rows run down, against e1 (CXI default) */
       f->B[(size_t)l * f->N1 + a] = f->b1[q] * drho;
     }
   }
@@ -81,7 +82,7 @@ PetscErrorCode TkFarFieldFrame(TkFarField f, PetscInt Np, PetscInt nlt, const do
       for (PetscInt l = 0; l < Nt; l++) f->b2[l] = f->Ball[(size_t)l * f->N1 + a];
       fftw_execute(f->p2);
       for (PetscInt b = 0; b < f->N2; b++) {
-        const PetscInt q           = (b - f->N2 / 2 + f->N2pad) % f->N2pad;
+        const PetscInt q           = (f->N2 / 2 - b + f->N2pad) % f->N2pad; /* columns run towards -x (CXI default) */
         const double   re = creal(f->b2[q]) * dt, im = cimag(f->b2[q]) * dt;
         frame[a * f->N2 + b] = scale * (re * re + im * im);
       }

@@ -363,8 +363,8 @@ static PetscErrorCode WriteObject(TkBCDI b)
           if (in) TkDisplacementEvaluate(b->disp, r, uu);
           support[q] = in ? 1 : 0;
           phase[q]   = in ? TkDisplacementPhase(b->disp, r) : 0;
-          /* stored (uz, uy, ux) to match the (z, y, x) axes; XDMF vectors are read in that order by ParaView too */
-          u[3 * q + 0] = uu[2], u[3 * q + 1] = uu[1], u[3 * q + 2] = uu[0];
+          /* vector components in (x, y, z) order, as ParaView's XDMF reader takes them */
+          u[3 * q + 0] = uu[0], u[3 * q + 1] = uu[1], u[3 * q + 2] = uu[2];
         }
   }
   const TkGridField fields[] = {
