@@ -1,5 +1,6 @@
 /* Analytic displacement fields; see displacement_field.h for the conventions. */
 #include "displacement_field.h"
+#include "grid_read.h"
 
 #define TK_MAX_DISLOCATIONS 16
 
@@ -16,6 +17,8 @@ struct _p_TkDisplacement {
   PetscInt            ndis;
   Dislocation         dis[TK_MAX_DISLOCATIONS];
   PetscReal           rcore;   /* core regularisation radius, m */
+  TkGrid              ugrid;   /* u from a file, interpolated trilinearly (0 outside its grid) */
+  PetscReal          *u;
   const TkBraggFrame *frame;
 };
 
@@ -60,7 +63,8 @@ PetscErrorCode TkDisplacementSetFromOptions(TkDisplacement d)
   PetscReal v[3], b[3] = {0.5, -0.5, 0}, line[3] = {1, 1, -2}, pos[3] = {0, 0, 0}, nu = 0.44, rc = d->rcore * 1e9;
   PetscInt  n = 3;
   PetscBool set, setb, setl;
-  char      type[32] = "";
+  char      type[32] = "", ufile[PETSC_MAX_PATH_LEN] = "";
+  PetscBool setu;
 
   PetscFunctionBegin;
   PetscOptionsBegin(d->comm, NULL, "Displacement field", "TkDisplacement");
@@ -80,9 +84,14 @@ PetscErrorCode TkDisplacementSetFromOptions(TkDisplacement d)
   n = 3;
   PetscCall(PetscOptionsRealArray("-dislocation_pos_nm", "A point on the line, lab frame x,y,z (nm) [0,0,0]", "TkDisplacementAddDislocation", pos, &n, NULL));
   PetscCall(PetscOptionsReal("-poisson", "Poisson ratio of the isotropic dislocation field [0.44, Au]", "TkDisplacementAddDislocation", nu, &nu, NULL));
+  PetscCall(PetscOptionsString("-u_file", "Displacement field u (m) from an HDF5 grid file (dataset u (nz, ny, nx, 3), /grid spacing and origin: the format takagi strain writes)", "TkDisplacementSetFromOptions", ufile, ufile, sizeof(ufile), &setu));
   PetscCall(PetscOptionsReal("-core_radius_nm", "Core regularisation radius r0: r^2 -> r^2 + r0^2 in the non-angular terms [0.3]", "TkDisplacementSetFromOptions", rc, &rc, NULL));
   PetscOptionsEnd();
   d->rcore = 1e-9 * rc;
+  if (setu) {
+    PetscCall(PetscFree(d->u));
+    PetscCall(TkGridFieldRead(d->comm, ufile, "u", 3, &d->ugrid, &d->u));
+  }
   if (set) {
     PetscBool edge, screw, mixed;
     PetscCall(PetscStrcmp(type, "edge", &edge));
@@ -139,7 +148,7 @@ PetscErrorCode TkDisplacementSetUp(TkDisplacement d, const TkBraggFrame *f)
   PetscFunctionReturn(0);
 }
 
-PetscBool TkDisplacementIsZero(TkDisplacement d) { return (PetscBool)(d->strain == 0 && d->ramp[0] == 0 && d->ramp[1] == 0 && d->ramp[2] == 0 && d->ndis == 0); }
+PetscBool TkDisplacementIsZero(TkDisplacement d) { return (PetscBool)(d->strain == 0 && d->ramp[0] == 0 && d->ramp[1] == 0 && d->ramp[2] == 0 && d->ndis == 0 && !d->u); }
 
 /* Hirth & Lothe eq. 3-45, edge dislocation along z with b along x; r^2 regularised by the core radius. */
 void TkEdgeDislocationIsotropic(PetscReal b, PetscReal nu, PetscReal rcore, PetscReal x, PetscReal y, PetscReal u[2])
@@ -155,6 +164,8 @@ void TkDisplacementEvaluate(TkDisplacement d, const PetscReal r[3], PetscReal u[
   const PetscReal     s = d->strain * (r[0] * f->n[0] + r[1] * f->n[1] + r[2] * f->n[2]);
 
   for (int i = 0; i < 3; i++) u[i] = s * f->n[i];
+  if (d->u)
+    for (int i = 0; i < 3; i++) u[i] += TkGridInterpolate(&d->ugrid, 3, d->u, i, r);
   for (PetscInt q = 0; q < d->ndis; q++) {
     const Dislocation *D = &d->dis[q];
     PetscReal          p[3] = {r[0] - D->pos[0], r[1] - D->pos[1], r[2] - D->pos[2]}, ue[2] = {0, 0};
@@ -188,6 +199,7 @@ PetscErrorCode TkDisplacementView(TkDisplacement d, PetscViewer v)
 PetscErrorCode TkDisplacementDestroy(TkDisplacement *d)
 {
   PetscFunctionBegin;
+  if (*d) PetscCall(PetscFree((*d)->u));
   PetscCall(PetscFree(*d));
   PetscFunctionReturn(0);
 }

@@ -2,8 +2,9 @@
    polyhedron (families of {hkl} planes at given distances from the centre, expanded by the cubic point group for
    cubic crystals), and the slab used for validation (normal along h). */
 #include "crystal_shape.h"
+#include "grid_read.h"
 
-const char *const TkShapeTypes[] = {"box", "sphere", "cylinder", "polyhedron", "slab", "TkShapeType", "TK_SHAPE_", NULL};
+const char *const TkShapeTypes[] = {"box", "sphere", "cylinder", "polyhedron", "slab", "mask", "TkShapeType", "TK_SHAPE_", NULL};
 
 #define TK_MAX_FACETS 512
 
@@ -20,6 +21,8 @@ struct _p_TkShape {
   PetscInt     nfacets;
   PetscReal    normal[TK_MAX_FACETS][3], dist[TK_MAX_FACETS]; /* lab unit normals, m */
   PetscReal    radius;
+  TkGrid       mgrid; /* mask from a file: support > 0.5 at the nearest grid point */
+  PetscReal   *mask;
 };
 
 PetscErrorCode TkShapeCreate(MPI_Comm comm, TkShape *s)
@@ -71,7 +74,8 @@ PetscErrorCode TkShapeSetFromOptions(TkShape s)
   PetscReal   size[3] = {0, 0, 0};
   PetscInt    n = 3;
   PetscBool   set;
-  char        facets[1024] = "1,1,1,400;1,0,0,450";
+  char        facets[1024] = "1,1,1,400;1,0,0,450", mfile[PETSC_MAX_PATH_LEN] = "";
+  PetscBool   setm;
   TkShapeType type = s->type;
 
   PetscFunctionBegin;
@@ -87,8 +91,15 @@ PetscErrorCode TkShapeSetFromOptions(TkShape s)
   n = 3;
   PetscCall(PetscOptionsRealArray("-shape_axis", "Cylinder axis as a lattice direction u,v,w [0,0,1]", "TkShapeSetFromOptions", s->axis_uvw, &n, NULL));
   PetscCall(PetscOptionsString("-facets", "Polyhedron: facet families h,k,l,distance_nm separated by ';' (cubic crystals: expanded by symmetry)", "TkShapeSetFromOptions", facets, facets, sizeof(facets), NULL));
+  PetscCall(PetscOptionsString("-mask_file", "Shape from an HDF5 grid file: dataset support (nz, ny, nx), > 0.5 inside, with /grid spacing and origin (lab frame, m)", "TkShapeSetFromOptions", mfile, mfile, sizeof(mfile), &setm));
   PetscOptionsEnd();
   if (s->type == TK_SHAPE_POLYHEDRON) PetscCall(ParseFacets(s, facets));
+  PetscCheck(s->type != TK_SHAPE_MASK || setm, s->comm, PETSC_ERR_USER_INPUT, "-shape mask needs -mask_file FILE.h5");
+  PetscCheck(!setm || s->type == TK_SHAPE_MASK, s->comm, PETSC_ERR_USER_INPUT, "-mask_file needs -shape mask");
+  if (setm) {
+    PetscCall(PetscFree(s->mask));
+    PetscCall(TkGridFieldRead(s->comm, mfile, "support", 1, &s->mgrid, &s->mask));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -136,6 +147,21 @@ PetscErrorCode TkShapeSetUp(TkShape s, const TkBraggFrame *f)
   case TK_SHAPE_SLAB:
     s->radius = 0.5 * PetscSqrtReal(s->size[0] * s->size[0] + s->size[1] * s->size[1] + s->size[2] * s->size[2]);
     break;
+  case TK_SHAPE_MASK: {
+    const TkGrid *g = &s->mgrid;
+    PetscInt      n = 0;
+    s->radius       = 0;
+    for (PetscInt iz = 0; iz < g->nz; iz++)
+      for (PetscInt iy = 0; iy < g->ny; iy++)
+        for (PetscInt ix = 0; ix < g->nx; ix++)
+          if (s->mask[((size_t)iz * g->ny + iy) * g->nx + ix] > 0.5) {
+            const PetscReal z = g->origin[0] + iz * g->spacing[0], y = g->origin[1] + iy * g->spacing[1], x = g->origin[2] + ix * g->spacing[2];
+            s->radius = PetscMax(s->radius, PetscSqrtReal(x * x + y * y + z * z));
+            n++;
+          }
+    PetscCheck(n > 0, s->comm, PETSC_ERR_USER_INPUT, "the mask file's support is empty (no value > 0.5)");
+    s->radius += 0.5 * PetscSqrtReal(g->spacing[0] * g->spacing[0] + g->spacing[1] * g->spacing[1] + g->spacing[2] * g->spacing[2]);
+  } break;
   case TK_SHAPE_POLYHEDRON: {
     const PetscBool cubic = IsCubic(f);
     PetscReal       dmax  = 0;
@@ -198,6 +224,12 @@ PetscBool TkShapeInside(TkShape s, const PetscReal r[3])
     const PetscReal     n = r[0] * f->n[0] + r[1] * f->n[1] + r[2] * f->n[2], m = r[0] * f->m[0] + r[1] * f->m[1] + r[2] * f->m[2];
     return (PetscBool)(PetscAbsReal(n) <= 0.5 * s->size[0] && PetscAbsReal(m) <= 0.5 * s->size[1] && PetscAbsReal(r[0]) <= 0.5 * s->size[2]);
   }
+  case TK_SHAPE_MASK: {
+    const TkGrid  *g  = &s->mgrid;
+    const PetscInt iz = (PetscInt)PetscFloorReal((r[2] - g->origin[0]) / g->spacing[0] + 0.5), iy = (PetscInt)PetscFloorReal((r[1] - g->origin[1]) / g->spacing[1] + 0.5), ix = (PetscInt)PetscFloorReal((r[0] - g->origin[2]) / g->spacing[2] + 0.5);
+    if (iz < 0 || iy < 0 || ix < 0 || iz >= g->nz || iy >= g->ny || ix >= g->nx) return PETSC_FALSE;
+    return (PetscBool)(s->mask[((size_t)iz * g->ny + iy) * g->nx + ix] > 0.5);
+  }
   case TK_SHAPE_POLYHEDRON:
     for (PetscInt q = 0; q < s->nfacets; q++)
       if (s->normal[q][0] * r[0] + s->normal[q][1] * r[1] + s->normal[q][2] * r[2] > s->dist[q]) return PETSC_FALSE;
@@ -218,6 +250,7 @@ PetscErrorCode TkShapeView(TkShape s, PetscViewer v)
 PetscErrorCode TkShapeDestroy(TkShape *s)
 {
   PetscFunctionBegin;
+  if (*s) PetscCall(PetscFree((*s)->mask));
   PetscCall(PetscFree(*s));
   PetscFunctionReturn(0);
 }

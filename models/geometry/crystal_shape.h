@@ -7,7 +7,8 @@ typedef enum {
   TK_SHAPE_SPHERE,
   TK_SHAPE_CYLINDER,
   TK_SHAPE_POLYHEDRON,
-  TK_SHAPE_SLAB
+  TK_SHAPE_SLAB,
+  TK_SHAPE_MASK
 } TkShapeType;
 PETSC_EXTERN const char *const TkShapeTypes[];
 
