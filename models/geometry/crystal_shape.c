@@ -21,6 +21,7 @@ struct _p_TkShape {
   PetscInt     nfacets;
   PetscReal    normal[TK_MAX_FACETS][3], dist[TK_MAX_FACETS]; /* lab unit normals, m */
   PetscReal    radius;
+  PetscBool    slab_laue; /* slab normal along m (Laue) instead of n (Bragg) */
   TkGrid       mgrid; /* mask from a file: support > 0.5 at the nearest grid point */
   PetscReal   *mask;
 };
@@ -36,9 +37,10 @@ PetscErrorCode TkShapeCreate(MPI_Comm comm, TkShape *s)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TkShapeSetSlab(TkShape s, PetscReal thickness, PetscReal length, PetscReal width)
+PetscErrorCode TkShapeSetSlab(TkShape s, PetscReal thickness, PetscReal length, PetscReal width, PetscBool laue)
 {
   PetscFunctionBegin;
+  s->slab_laue = laue;
   s->type    = TK_SHAPE_SLAB;
   s->size[0] = thickness;
   s->size[1] = length;
@@ -219,9 +221,13 @@ PetscBool TkShapeInside(TkShape s, const PetscReal r[3])
     const PetscReal q = r[0] * r[0] + r[1] * r[1] + r[2] * r[2] - a * a;
     return (PetscBool)(PetscAbsReal(a) <= 0.5 * s->size[1] && q <= 0.25 * s->size[0] * s->size[0]);
   }
-  case TK_SHAPE_SLAB: { /* thickness along n (h), length along m, width along t */
+  case TK_SHAPE_SLAB: { /* Bragg: thickness along n (h), length along m; Laue: the other way round; width along t */
     const TkBraggFrame *f = s->frame;
-    const PetscReal     n = r[0] * f->n[0] + r[1] * f->n[1] + r[2] * f->n[2], m = r[0] * f->m[0] + r[1] * f->m[1] + r[2] * f->m[2];
+    PetscReal           n = r[0] * f->n[0] + r[1] * f->n[1] + r[2] * f->n[2], m = r[0] * f->m[0] + r[1] * f->m[1] + r[2] * f->m[2];
+    if (s->slab_laue) {
+      const PetscReal tmp = n;
+      n = m, m = tmp;
+    }
     return (PetscBool)(PetscAbsReal(n) <= 0.5 * s->size[0] && PetscAbsReal(m) <= 0.5 * s->size[1] && PetscAbsReal(r[0]) <= 0.5 * s->size[2]);
   }
   case TK_SHAPE_MASK: {

@@ -17,7 +17,7 @@ typedef struct _p_TkShape *TkShape;
 PETSC_EXTERN PetscErrorCode TkShapeCreate(MPI_Comm, TkShape *);
 PETSC_EXTERN PetscErrorCode TkShapeSetFromOptions(TkShape);
 PETSC_EXTERN PetscErrorCode TkShapeSetUp(TkShape, const TkBraggFrame *);
-PETSC_EXTERN PetscErrorCode TkShapeSetSlab(TkShape, PetscReal thickness, PetscReal length, PetscReal width); /* plate with its normal along h */
+PETSC_EXTERN PetscErrorCode TkShapeSetSlab(TkShape, PetscReal thickness, PetscReal length, PetscReal width, PetscBool laue); /* plate with its normal along n (Bragg) or m (Laue) */
 PETSC_EXTERN PetscBool      TkShapeInside(TkShape, const PetscReal r_lab[3]);
 PETSC_EXTERN PetscReal      TkShapeBoundingRadius(TkShape);
 PETSC_EXTERN PetscErrorCode TkShapeView(TkShape, PetscViewer);
