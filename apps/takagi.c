@@ -8,7 +8,7 @@
 static const TkCommand commands[] = {
   {"rocking", "rocking curves of perfect, depth-strained and bent plates (depth-profile Takagi-Taupin)", TkCommandRocking},
   {"bcdi", "3D Takagi-Taupin forward model of finite strained crystals and the BCDI far field", TkCommandBCDI},
-  {"strain", "displacement fields of dislocations, loops, boundaries and inclusions (planned)", NULL},
+  {"strain", "displacement and strain fields of dislocations, loops, boundaries and inclusions", TkCommandStrain},
   {"deform", "mesoscale deformation of metallic glasses and nanoglasses (planned)", NULL},
   {"phase", "kinematic phase retrieval of BCDI data (planned)", NULL},
   {"reconstruct", "dynamical strain reconstruction with TAO (planned)", NULL},

@@ -450,7 +450,8 @@ static void PutEscaped(FILE *fp, const char *s)
 }
 
 /* XDMF 3, 3DCoRectMesh: Dimensions, Origin and Spacing slowest first (z, y, x); VTK's reader reverses them to x, y, z */
-static PetscErrorCode GridWriteXdmf(const char tmp_path[], const char h5_path[], const TkGrid *g, PetscInt nf, const TkGridField fs[])
+/* Also used by the parallel grid writer; ncomp 1, 3, 6 (xx yy zz yz xz xy) or 9 map to Scalar, Vector, Tensor6, Tensor. */
+PetscErrorCode TkGridXdmfWrite(const char tmp_path[], const char h5_path[], const TkGrid *g, PetscInt nf, const TkGridField fs[])
 {
   const char *h5 = BaseName(h5_path);
   FILE       *fp;
@@ -469,7 +470,7 @@ static PetscErrorCode GridWriteXdmf(const char tmp_path[], const char h5_path[],
   fprintf(fp, "        <DataItem Name=\"Spacing\" Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">%.17g %.17g %.17g</DataItem>\n", (double)g->spacing[0], (double)g->spacing[1], (double)g->spacing[2]);
   fprintf(fp, "      </Geometry>\n");
   for (PetscInt i = 0; i < nf; i++) {
-    fprintf(fp, "      <Attribute Name=\"%s\" AttributeType=\"%s\" Center=\"Node\">\n", fs[i].name, fs[i].ncomp == 1 ? "Scalar" : "Vector");
+    fprintf(fp, "      <Attribute Name=\"%s\" AttributeType=\"%s\" Center=\"Node\">\n", fs[i].name, fs[i].ncomp == 1 ? "Scalar" : fs[i].ncomp == 3 ? "Vector" : fs[i].ncomp == 6 ? "Tensor6" : "Tensor");
     fprintf(fp, "        <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT, g->nz, g->ny, g->nx);
     if (fs[i].ncomp != 1) fprintf(fp, " %" PetscInt_FMT, fs[i].ncomp);
     fprintf(fp, "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">");
@@ -521,7 +522,7 @@ PetscErrorCode TkGridFieldsWrite(MPI_Comm comm, const char path[], const TkGrid 
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
     ierr = GridWriteH5(fh5.tmp_path, g, nfields, fields);
-    if (!ierr) ierr = GridWriteXdmf(fx.tmp_path, path, g, nfields, fields);
+    if (!ierr) ierr = TkGridXdmfWrite(fx.tmp_path, path, g, nfields, fields);
     PetscCall(PetscPopErrorHandler());
     H5Eset_auto2(H5E_DEFAULT, efunc, edata);
     if (ierr) {

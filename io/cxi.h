@@ -44,3 +44,4 @@ PETSC_EXTERN PetscErrorCode TkCXIWrite(MPI_Comm, const char path[], const TkCXID
 PETSC_EXTERN PetscErrorCode TkGridFieldsWrite(MPI_Comm, const char path[], const TkGrid *, PetscInt nfields, const TkGridField fields[]);
 /* The XDMF sidecar name TkGridFieldsWrite uses: a.h5 -> a.xdmf, a.hdf5 -> a.xdmf, anything else -> <path>.xdmf */
 PETSC_EXTERN PetscErrorCode TkGridFieldsXdmfPath(const char path[], char xdmf[], size_t len);
+PETSC_EXTERN PetscErrorCode TkGridXdmfWrite(const char tmp_path[], const char h5_path[], const TkGrid *, PetscInt nfields, const TkGridField fields[]);
