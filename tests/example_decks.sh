@@ -17,6 +17,31 @@ for deck in inputs/*.yaml; do
   [[ -e $deck ]] || continue
   n=$((n + 1))
   name=$(basename "$deck" .yaml)
+  case $name in
+  *bcdi*) # the 3D forward model: outputs to the work directory, the CXI file must exist
+    args=(bcdi -options_file_yaml "$deck" -o "$work/$name.cxi")
+    grep -q '^object:' "$deck" && args+=(-object "$work/${name}_object.h5")
+    [[ $plot -eq 1 ]] && grep -q '^plot:' "$deck" && args+=(-plot "$work/$name.png")
+    if "$takagi" "${args[@]}" >"$work/$name.log" 2>&1 && [[ -s $work/$name.cxi ]]; then
+      echo "PASS: $deck (CXI written)"
+    else
+      echo "FAIL: $deck"
+      sed 's/^/  | /' "$work/$name.log"
+      fail=1
+    fi
+    continue ;;
+  strain_*) # defect fields: the grid file must exist
+    args=(strain -options_file_yaml "$deck" -o "$work/$name.h5")
+    [[ $plot -eq 1 ]] && grep -q '^plot:' "$deck" && args+=(-plot "$work/$name.png")
+    if "$takagi" "${args[@]}" >"$work/$name.log" 2>&1 && [[ -s $work/$name.h5 ]]; then
+      echo "PASS: $deck (grid written)"
+    else
+      echo "FAIL: $deck"
+      sed 's/^/  | /' "$work/$name.log"
+      fail=1
+    fi
+    continue ;;
+  esac
   args=(rocking -options_file_yaml "$deck" -o "$work/$name.csv")
   [[ $plot -eq 1 ]] && args+=(-plot "$work/$name.png")
   if "$takagi" "${args[@]}" >"$work/$name.log" 2>&1 && [[ $(wc -l <"$work/$name.csv") -gt 1 ]]; then

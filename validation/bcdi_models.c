@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 
   /* 2a. uniform strain: the integrated rocking curve moves by -eps tan thetaB */
   {
-    const char *k = "-crystal Au -hkl 1,1,1 -energy_keV 9 -shape sphere -size_nm 300 -voxel_nm 10 -frame_px 48,48 -rocking_mrad -1.5,1.5,61 -mode kinematic";
+    const char *k = "-crystal Au -hkl 1,1,1 -energy_keV 9 -shape sphere -size_nm 300 -voxel_nm 10 -frame_px 128,128 -rocking_mrad -1.5,1.5,61 -mode kinematic"; /* the spot must stay on the frame as it shears */
     PetscReal   p0, p1, thetaB;
     const TkBraggFrame *f;
     PetscCall(Run(k, &b));
@@ -97,6 +97,29 @@ int main(int argc, char **argv)
     p1 = RockingPeak(b, PETSC_TRUE);
     PetscCall(TkBCDIDestroy(&b));
     TkCheckRel("uniform expansion 1e-3: rocking-curve shift (urad)", 1e6 * (p1 - p0), -1e6 * 1e-3 * PetscTanReal(thetaB), 0.02, "-eps tan thetaB");
+  }
+  /* 2c. rocking shears the frames: at rocking angle dw the Bragg spot of a uniformly strained crystal sits at
+         detector angle 2 dw* from kh (dw* = -eps tan thetaB), i.e. row N/2 - 2 dw L/px in the frame nearest dw* */
+  {
+    const char      *k = "-crystal Au -hkl 1,1,1 -energy_keV 9 -shape sphere -size_nm 300 -voxel_nm 10 -frame_px 128,128 -rocking_mrad -0.8,0.4,61 -mode kinematic -strain 1e-3";
+    PetscInt         na, n1, n2, kbest = 0, r = 0;
+    const PetscReal *fr, *ang;
+    PetscReal        best = 0, rows[128] = {0};
+    PetscCall(Run(k, &b));
+    PetscCall(TkBCDIGetFrames(b, PETSC_TRUE, &na, &n1, &n2, &fr, &ang));
+    for (PetscInt a = 0; a < na; a++) {
+      PetscReal t = 0;
+      for (PetscInt q = 0; q < n1 * n2; q++) t += fr[(size_t)a * n1 * n2 + q];
+      if (t > best) best = t, kbest = a;
+    }
+    for (PetscInt i = 0; i < n1; i++) {
+      rows[i] = 0;
+      for (PetscInt j = 0; j < n2; j++) rows[i] += fr[((size_t)kbest * n1 + i) * n2 + j];
+      if (rows[i] > rows[r]) r = i;
+    }
+    const PetscReal row = r + 0.5 * (rows[r - 1] - rows[r + 1]) / (rows[r - 1] - 2 * rows[r] + rows[r + 1]);
+    TkCheckAbs("rocking shear: detector row of the strained crystal's spot", row, 64 - 2 * ang[kbest] * 1.5 / 55e-6, 0.5, "Bragg's law at the rocking angle: 2 dw from kh");
+    PetscCall(TkBCDIDestroy(&b));
   }
   /* 2b. phase ramp along x: the frame peak moves to column N/2 + g L/(k px) */
   {

@@ -60,7 +60,7 @@ PetscErrorCode TkDisplacementAddDislocation(TkDisplacement d, const PetscReal li
 
 PetscErrorCode TkDisplacementSetFromOptions(TkDisplacement d)
 {
-  PetscReal v[3], b[3] = {0.5, -0.5, 0}, line[3] = {1, 1, -2}, pos[3] = {0, 0, 0}, nu = 0.44, rc = d->rcore * 1e9;
+  PetscReal v[3] = {0, 0, 0}, b[3] = {0.5, -0.5, 0}, line[3] = {1, 1, -2}, pos[3] = {0, 0, 0}, nu = 0.44, rc = d->rcore * 1e9;
   PetscInt  n = 3;
   PetscBool set, setb, setl;
   char      type[32] = "", ufile[PETSC_MAX_PATH_LEN] = "";

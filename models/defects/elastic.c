@@ -12,20 +12,20 @@ typedef struct {
 } TkCubicEntry;
 
 static const TkCubicEntry tk_cubic[] = {
-  /* CRC Handbook, as tabulated in PyDislocDyn metal_data.py; Hiki & Granato 1966 give 192.9/163.8/41.5 */
-  {{"Au", "Gold", NULL}, 192.44, 162.98, 42.0, "CRC Handbook (via PyDislocDyn metal_data.py)"},
-  /* CRC Handbook */
-  {{"Pt", "Platinum", NULL}, 346.7, 250.7, 76.5, "CRC Handbook"},
-  /* CRC Handbook, C12 corrected from Epstein & Carlson 1965; Hiki & Granato give 166.1/119.9/75.6 */
-  {{"Cu", "Copper", NULL}, 168.3, 121.2, 75.7, "CRC Handbook"},
-  /* alpha-Fe, CRC Handbook = Leese & Lord 1968 */
-  {{"Fe", "Iron", NULL}, 226.0, 140.0, 116.0, "CRC Handbook (Leese & Lord 1968)"},
-  /* CRC Handbook; the DFXM codes use isotropic nu = 0.334 instead */
-  {{"Al", "Aluminum", "Aluminium"}, 106.75, 60.41, 28.34, "CRC Handbook"},
-  /* Hopcroft, Nix & Kenny, J. Microelectromech. Syst. 19, 229 (2010) */
-  {{"Si", "Silicon", NULL}, 165.7, 63.9, 79.6, "Hopcroft, Nix & Kenny, JMEMS 19, 229 (2010)"},
-  /* cubic above ~105 K; Wachtman et al., J. Res. NBS 67A, 193 (1963), 25 C, +-2.7/2.7/0.6 GPa */
-  {{"SrTiO3", NULL, NULL}, 315.6, 102.7, 121.5, "Wachtman et al., J. Res. NBS 67A, 193 (1963)"},
+    /* CRC Handbook, as tabulated in PyDislocDyn metal_data.py; Hiki & Granato 1966 give 192.9/163.8/41.5 */
+    {{"Au", "Gold", NULL}, 192.44, 162.98, 42.0, "CRC Handbook (via PyDislocDyn metal_data.py)"},
+    /* CRC Handbook */
+    {{"Pt", "Platinum", NULL}, 346.7, 250.7, 76.5, "CRC Handbook"},
+    /* CRC Handbook, C12 corrected from Epstein & Carlson 1965; Hiki & Granato give 166.1/119.9/75.6 */
+    {{"Cu", "Copper", NULL}, 168.3, 121.2, 75.7, "CRC Handbook"},
+    /* alpha-Fe, CRC Handbook = Leese & Lord 1968 */
+    {{"Fe", "Iron", NULL}, 226.0, 140.0, 116.0, "CRC Handbook (Leese & Lord 1968)"},
+    /* CRC Handbook; the DFXM codes use isotropic nu = 0.334 instead */
+    {{"Al", "Aluminum", "Aluminium"}, 106.75, 60.41, 28.34, "CRC Handbook"},
+    /* Hopcroft, Nix & Kenny, J. Microelectromech. Syst. 19, 229 (2010) */
+    {{"Si", "Silicon", NULL}, 165.7, 63.9, 79.6, "Hopcroft, Nix & Kenny, JMEMS 19, 229 (2010)"},
+    /* cubic above ~105 K; Wachtman et al., J. Res. NBS 67A, 193 (1963), 25 C, +-2.7/2.7/0.6 GPa */
+    {{"SrTiO3", NULL, NULL}, 315.6, 102.7, 121.5, "Wachtman et al., J. Res. NBS 67A, 193 (1963)"},
 };
 
 /* Voigt index of the symmetric pair (i, j): 11 22 33 23 13 12 -> 0..5 */
@@ -111,7 +111,8 @@ PetscErrorCode TkElasticCheck(MPI_Comm comm, const TkElastic *e)
     }
   for (int i = 0; i < 6; i++)
     for (int j = 0; j < i; j++)
-      PetscCheck(PetscAbsReal(e->C[i][j] - e->C[j][i]) <= 1e-12 * cmax, comm, PETSC_ERR_USER_INPUT, "elastic constants are not symmetric (C%d%d = %g, C%d%d = %g GPa)", i + 1, j + 1, (double)(1e-9 * e->C[i][j]), j + 1, i + 1, (double)(1e-9 * e->C[j][i]));
+      PetscCheck(PetscAbsReal(e->C[i][j] - e->C[j][i]) <= 1e-12 * cmax, comm, PETSC_ERR_USER_INPUT, "elastic constants are not symmetric (C%d%d = %g, C%d%d = %g GPa)", i + 1, j + 1, (double)(1e-9 * e->C[i][j]), j + 1, i + 1,
+                 (double)(1e-9 * e->C[j][i]));
   /* catches constants given in GPa where Pa are expected; the softest crystals are still ~1 GPa */
   PetscCheck(cmax >= 1e6, comm, PETSC_ERR_USER_INPUT, "elastic constants are below 1 MPa (largest %g Pa): give them in Pa", (double)cmax);
   /* Cholesky: every pivot positive <=> positive definite (strain energy > 0 for every strain) */
@@ -172,12 +173,12 @@ PetscErrorCode TkElasticIsotropicHill(const TkElastic *e, PetscReal *mu, PetscRe
     sc += S[3 + i][3 + i];
   }
   /* Voigt (uniform strain) and Reuss (uniform stress) bounds on the bulk and shear moduli, Hill = their mean */
-  KV = (a + 2 * b) / 9;
-  GV = (a - b + 3 * c) / 15;
-  KR = 1 / (sa + 2 * sb);
-  GR = 15 / (4 * sa - 4 * sb + 3 * sc);
-  K  = (KV + KR) / 2;
-  G  = (GV + GR) / 2;
+  KV  = (a + 2 * b) / 9;
+  GV  = (a - b + 3 * c) / 15;
+  KR  = 1 / (sa + 2 * sb);
+  GR  = 15 / (4 * sa - 4 * sb + 3 * sc);
+  K   = (KV + KR) / 2;
+  G   = (GV + GR) / 2;
   *mu = G;
   *nu = (3 * K - 2 * G) / (2 * (3 * K + G));
   PetscFunctionReturn(0);

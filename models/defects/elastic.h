@@ -16,7 +16,7 @@ PETSC_EXTERN PetscErrorCode TkElasticFromVoigt(MPI_Comm, const PetscReal c[21], 
 PETSC_EXTERN PetscErrorCode TkElasticCheck(MPI_Comm, const TkElastic *);                      /* symmetric, finite and positive definite */
 PETSC_EXTERN PetscErrorCode TkElasticIsotropicHill(const TkElastic *, PetscReal *mu, PetscReal *nu);
 PETSC_EXTERN PetscErrorCode TkElasticIsotropic(MPI_Comm, PetscReal mu, PetscReal nu, TkElastic *);
-PETSC_EXTERN PetscReal      TkElasticAnisotropy(const TkElastic *); /* |C - C_iso(Hill)|_F / |C|_F: 0 for an isotropic tensor */
-PETSC_EXTERN void           TkElasticRotate(const TkElastic *in, const PetscReal R[3][3], TkElastic *out); /* C'_ijkl = R_ia R_jb R_kc R_ld C_abcd */
-PETSC_EXTERN PetscReal      TkElasticTensor(const TkElastic *, PetscInt i, PetscInt j, PetscInt k, PetscInt l); /* C_ijkl, indices 0..2 */
+PETSC_EXTERN PetscReal      TkElasticAnisotropy(const TkElastic *);                                                /* |C - C_iso(Hill)|_F / |C|_F: 0 for an isotropic tensor */
+PETSC_EXTERN void           TkElasticRotate(const TkElastic *in, const PetscReal R[3][3], TkElastic *out);         /* C'_ijkl = R_ia R_jb R_kc R_ld C_abcd */
+PETSC_EXTERN PetscReal      TkElasticTensor(const TkElastic *, PetscInt i, PetscInt j, PetscInt k, PetscInt l);    /* C_ijkl, indices 0..2 */
 PETSC_EXTERN void           TkElasticStress(const TkElastic *, const PetscReal grad[3][3], PetscReal sigma[3][3]); /* sigma = C : sym(grad) */

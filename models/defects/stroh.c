@@ -16,26 +16,25 @@
 
 const char *const TkStrohMethods[] = {"auto", "sextic", "integral", "isotropic", "TkStrohMethod", "TK_STROH_", NULL};
 
-
 struct _p_TkStroh {
   MPI_Comm       comm;
-  TkStrohMethod  method;   /* the one used: sextic, integral or isotropic */
-  PetscReal      R[3][3];  /* rows m, n, xi (lab): v_dis = R v_lab */
-  PetscReal      b[3];     /* Burgers vector in the (m, n, xi) frame, m */
-  TkElastic      Cd;       /* stiffness in the (m, n, xi) frame */
-  PetscReal      aniso;    /* |C - C_TI| / |C|: departure from transverse isotropy about the line (0: the sextic is degenerate) */
-  PetscReal      mu, nu;   /* isotropic field: in-plane mu = C66 and nu = C12/(C11 + C12) of the line-averaged C */
-  PetscReal      muH, nuH; /* Voigt-Reuss-Hill average, for the View */
-  PetscReal      residual; /* orthogonality residual of the Stroh eigenvectors (-1: not computed) */
-  double complex p[3];     /* sextic: the three roots with Im p > 0; the other three are their conjugates */
-  double complex c[3][3];  /* sextic: c[a][i] = k_a A_ia (L_a . b), u_i = (1/pi) Im sum_a c_ai ln eta_a */
-  PetscReal      K[3][3];  /* energy factor, Pa, (m, n, xi) frame */
-  PetscReal      w1[3], w2[3];                       /* K b / 2 pi (integral), and u = -w2 ln(r/r0) + f(theta) (all methods), m */
+  TkStrohMethod  method;                                 /* the one used: sextic, integral or isotropic */
+  PetscReal      R[3][3];                                /* rows m, n, xi (lab): v_dis = R v_lab */
+  PetscReal      b[3];                                   /* Burgers vector in the (m, n, xi) frame, m */
+  TkElastic      Cd;                                     /* stiffness in the (m, n, xi) frame */
+  PetscReal      aniso;                                  /* |C - C_TI| / |C|: departure from transverse isotropy about the line (0: the sextic is degenerate) */
+  PetscReal      mu, nu;                                 /* isotropic field: in-plane mu = C66 and nu = C12/(C11 + C12) of the line-averaged C */
+  PetscReal      muH, nuH;                               /* Voigt-Reuss-Hill average, for the View */
+  PetscReal      residual;                               /* orthogonality residual of the Stroh eigenvectors (-1: not computed) */
+  double complex p[3];                                   /* sextic: the three roots with Im p > 0; the other three are their conjugates */
+  double complex c[3][3];                                /* sextic: c[a][i] = k_a A_ia (L_a . b), u_i = (1/pi) Im sum_a c_ai ln eta_a */
+  PetscReal      K[3][3];                                /* energy factor, Pa, (m, n, xi) frame */
+  PetscReal      w1[3], w2[3];                           /* K b / 2 pi (integral), and u = -w2 ln(r/r0) + f(theta) (all methods), m */
   PetscReal      MM[3][3], MN[3][3], NM[3][3], NN[3][3]; /* integral: (ab) blocks of the frame axes, Pa */
-  PetscReal     *ftab;     /* integral: f(theta) and f'(theta) at the table nodes, 6 per node */
-  PetscInt       nquad;    /* integral: trapezoid points on [0, pi) for S and K */
-  PetscInt       ntab;     /* integral: intervals of the table on [0, pi] (cubic Hermite: error ~ (pi/ntab)^4) */
-  PetscReal      lnr0;     /* log gauge: ln(r0 / 1 m) */
+  PetscReal     *ftab;                                   /* integral: f(theta) and f'(theta) at the table nodes, 6 per node */
+  PetscInt       nquad;                                  /* integral: trapezoid points on [0, pi) for S and K */
+  PetscInt       ntab;                                   /* integral: intervals of the table on [0, pi] (cubic Hermite: error ~ (pi/ntab)^4) */
+  PetscReal      lnr0;                                   /* log gauge: ln(r0 / 1 m) */
   char           note[256];
 };
 
@@ -70,10 +69,10 @@ static void Inverse3(const PetscReal A[3][3], PetscReal B[3][3])
    (PETSC_MAX_REAL when the eigenvalues do not come as three conjugate pairs). */
 static PetscErrorCode StrohSolve(TkStroh s, PetscReal *res)
 {
-  PetscReal    mm[3][3], mn[3][3], nm[3][3], nn[3][3], nni[3][3], N[6][6], a[36], wr[6], wi[6], vr[36], vl[1], work[384], cmax = 0;
-  PetscBLASInt n6 = 6, one = 1, lwork = 384, info;
-  PetscInt     q = 0;
-  TkElastic    Cs;
+  PetscReal      mm[3][3], mn[3][3], nm[3][3], nn[3][3], nni[3][3], N[6][6], a[36], wr[6], wi[6], vr[36], vl[1], work[384], cmax = 0;
+  PetscBLASInt   n6 = 6, one = 1, lwork = 384, info;
+  PetscInt       q = 0;
+  TkElastic      Cs;
   double complex A[3][3], L[3][3], k[3], S[3][3][3];
 
   PetscFunctionBegin;
@@ -230,10 +229,12 @@ static PetscErrorCode IntegralSetUp(TkStroh s)
     IntegralSK(s, M, S2, K2);
     kmax = d = 0;
     for (int i = 0; i < 3; i++)
+      for (int j = 0; j < 3; j++) kmax = PetscMax(kmax, PetscAbsReal(K2[i][j]));
+    for (int i = 0; i < 3; i++)
       for (int j = 0; j < 3; j++) {
-        kmax = PetscMax(kmax, PetscAbsReal(K2[i][j]));
-        d    = PetscMax(d, PetscAbsReal(S2[i][j] - S[i][j]) + PetscAbsReal(K2[i][j] - K[i][j]) / PetscMax(kmax, PETSC_SMALL));
-        S[i][j] = S2[i][j], K[i][j] = K2[i][j];
+        d       = PetscMax(d, PetscAbsReal(S2[i][j] - S[i][j]) + PetscAbsReal(K2[i][j] - K[i][j]) / kmax); /* S is dimensionless */
+        S[i][j] = S2[i][j];
+        K[i][j] = K2[i][j];
       }
   } while (d > 1e-13 && M < 65536);
   PetscCheck(d <= 1e-13, s->comm, PETSC_ERR_CONV_FAILED, "integral formalism did not converge with %d angles (elastic constants too anisotropic?)", (int)M);
@@ -364,7 +365,9 @@ PetscErrorCode TkStrohCreateWithMethod(MPI_Comm comm, const TkElastic *C, const 
   if (method == TK_STROH_SEXTIC) {
     PetscCall(StrohSolve(s, &s->residual));
     if (!(s->residual < res_tol)) {
-      PetscCheck(requested != TK_STROH_SEXTIC, comm, PETSC_ERR_SUP, "Stroh sextic is degenerate for this line direction (orthogonality residual %g, anisotropy about the line %g): use the integral formalism", (double)s->residual, (double)s->aniso);
+      const PetscReal res = s->residual, an = s->aniso;
+      if (requested == TK_STROH_SEXTIC) PetscCall(PetscFree(s));
+      PetscCheck(requested != TK_STROH_SEXTIC, comm, PETSC_ERR_SUP, "Stroh sextic is degenerate for this line direction (orthogonality residual %g, anisotropy about the line %g): use the integral formalism", (double)res, (double)an);
       method = TK_STROH_INTEGRAL; /* near transverse isotropy about the line: nearly defective eigenvectors */
     }
   }
@@ -378,7 +381,11 @@ PetscErrorCode TkStrohCreateWithMethod(MPI_Comm comm, const TkElastic *C, const 
     PetscCall(PetscSNPrintf(s->note, sizeof(s->note), "Barnett-Lothe integral formalism, %d angles (anisotropy about the line %.3g)", (int)s->nquad, (double)s->aniso));
     break;
   case TK_STROH_ISOTROPIC:
-    PetscCheck(s->aniso < 1e-3, comm, PETSC_ERR_USER_INPUT, "the isotropic field needs elastic constants transversely isotropic about the line (anisotropy about the line %g)", (double)s->aniso);
+    if (!(s->aniso < 1e-3)) {
+      const PetscReal an = s->aniso;
+      PetscCall(PetscFree(s));
+      SETERRQ(comm, PETSC_ERR_USER_INPUT, "the isotropic field needs elastic constants transversely isotropic about the line (anisotropy about the line %g)", (double)an);
+    }
     /* plane strain with lambda = C12, mu = C66: edge and climb mu/(1 - nu) = (C11^2 - C12^2)/(2 C11); screw C44 */
     PetscCall(PetscMemzero(s->K, sizeof(s->K)));
     s->K[0][0] = s->K[1][1] = s->mu / (1 - s->nu);
@@ -405,9 +412,9 @@ static void HirthLotheAngular(PetscReal nu, const PetscReal b[3], PetscReal c, P
   const PetscReal h = 1 / (2 * PETSC_PI), k = 1 / (4 * PETSC_PI * (1 - nu)), be = b[0], bc = b[1], bs = b[2];
   const PetscReal a = 1 / (4 * (1 - nu)), c2 = c * c, s2 = sn * sn;
 
-  f[0] = be * h * (th + 2 * a * c * sn) + bc * h * a * (s2 - c2 + 1);
-  f[1] = bc * h * (th - 2 * a * c * sn) - be * h * a * (c2 - s2 - 1);
-  f[2] = bs * h * th;
+  f[0]    = be * h * (th + 2 * a * c * sn) + bc * h * a * (s2 - c2 + 1);
+  f[1]    = bc * h * (th - 2 * a * c * sn) - be * h * a * (c2 - s2 - 1);
+  f[2]    = bs * h * th;
   G[0][0] = -be * k * sn * ((1 - 2 * nu) + 2 * c2) - bc * k * c * (s2 - c2 + 2 * nu);
   G[0][1] = be * k * c * ((3 - 2 * nu) - 2 * s2) + bc * k * sn * ((2 - 2 * nu) - s2 + c2);
   G[1][0] = -be * k * c * ((2 - 2 * nu) - c2 + s2) - bc * k * sn * ((3 - 2 * nu) - 2 * c2);
@@ -518,14 +525,17 @@ PetscErrorCode TkStrohView(TkStroh s, PetscViewer v)
   for (int i = 0; i < 3; i++)
     for (int j = 0; j < 3; j++) Kb += s->b[i] * s->K[i][j] * s->b[j] / (bb * bb);
   PetscCall(PetscViewerASCIIPrintf(v, "Straight dislocation: %s\n", s->note));
-  PetscCall(PetscViewerASCIIPrintf(v, "  frame (lab): m = (%.4f, %.4f, %.4f), n = (%.4f, %.4f, %.4f), xi = (%.4f, %.4f, %.4f); cut on the -m side\n", (double)s->R[0][0], (double)s->R[0][1], (double)s->R[0][2], (double)s->R[1][0], (double)s->R[1][1], (double)s->R[1][2], (double)s->R[2][0], (double)s->R[2][1], (double)s->R[2][2]));
+  PetscCall(PetscViewerASCIIPrintf(v, "  frame (lab): m = (%.4f, %.4f, %.4f), n = (%.4f, %.4f, %.4f), xi = (%.4f, %.4f, %.4f); cut on the -m side\n", (double)s->R[0][0], (double)s->R[0][1], (double)s->R[0][2], (double)s->R[1][0], (double)s->R[1][1],
+                                   (double)s->R[1][2], (double)s->R[2][0], (double)s->R[2][1], (double)s->R[2][2]));
   PetscCall(PetscViewerASCIIPrintf(v, "  b = %.5f nm: edge (m) %.5f, climb (n) %.5f, screw (xi) %.5f nm\n", (double)(1e9 * bb), (double)(1e9 * s->b[0]), (double)(1e9 * s->b[1]), (double)(1e9 * s->b[2])));
-  if (s->method == TK_STROH_ISOTROPIC) PetscCall(PetscViewerASCIIPrintf(v, "  mu = C66 = %.3f GPa, nu = C12/(C11 + C12) = %.4f in the dislocation frame (Hill average: mu = %.3f GPa, nu = %.4f)\n", (double)(1e-9 * s->mu), (double)s->nu, (double)(1e-9 * s->muH), (double)s->nuH));
+  if (s->method == TK_STROH_ISOTROPIC)
+    PetscCall(PetscViewerASCIIPrintf(v, "  mu = C66 = %.3f GPa, nu = C12/(C11 + C12) = %.4f in the dislocation frame (Hill average: mu = %.3f GPa, nu = %.4f)\n", (double)(1e-9 * s->mu), (double)s->nu, (double)(1e-9 * s->muH), (double)s->nuH));
   else {
     if (s->method == TK_STROH_SEXTIC) PetscCall(PetscViewerASCIIPrintf(v, "  Stroh roots p: %.5f%+.5fi, %.5f%+.5fi, %.5f%+.5fi (and conjugates)\n", creal(s->p[0]), cimag(s->p[0]), creal(s->p[1]), cimag(s->p[1]), creal(s->p[2]), cimag(s->p[2])));
     PetscCall(PetscViewerASCIIPrintf(v, "  Hill average for comparison: mu = %.3f GPa, nu = %.4f\n", (double)(1e-9 * s->muH), (double)s->nuH));
   }
-  PetscCall(PetscViewerASCIIPrintf(v, "  energy factor K (GPa, m n xi): [%.3f %.3f %.3f; %.3f %.3f %.3f; %.3f %.3f %.3f], b.K.b/|b|^2 = %.3f GPa\n", (double)(1e-9 * s->K[0][0]), (double)(1e-9 * s->K[0][1]), (double)(1e-9 * s->K[0][2]), (double)(1e-9 * s->K[1][0]), (double)(1e-9 * s->K[1][1]), (double)(1e-9 * s->K[1][2]), (double)(1e-9 * s->K[2][0]), (double)(1e-9 * s->K[2][1]), (double)(1e-9 * s->K[2][2]), (double)(1e-9 * Kb)));
+  PetscCall(PetscViewerASCIIPrintf(v, "  energy factor K (GPa, m n xi): [%.3f %.3f %.3f; %.3f %.3f %.3f; %.3f %.3f %.3f], b.K.b/|b|^2 = %.3f GPa\n", (double)(1e-9 * s->K[0][0]), (double)(1e-9 * s->K[0][1]), (double)(1e-9 * s->K[0][2]),
+                                   (double)(1e-9 * s->K[1][0]), (double)(1e-9 * s->K[1][1]), (double)(1e-9 * s->K[1][2]), (double)(1e-9 * s->K[2][0]), (double)(1e-9 * s->K[2][1]), (double)(1e-9 * s->K[2][2]), (double)(1e-9 * Kb)));
   PetscFunctionReturn(0);
 }
 

@@ -13,12 +13,7 @@ typedef struct _p_TkStroh *TkStroh;
 
 /* auto: isotropic if the stiffness is transversely isotropic about the line (within 1e-7), else the sextic, and the
    integral formalism if the sextic eigenvectors fail the orthogonality check (nearly degenerate roots) */
-typedef enum {
-  TK_STROH_AUTO,
-  TK_STROH_SEXTIC,
-  TK_STROH_INTEGRAL,
-  TK_STROH_ISOTROPIC
-} TkStrohMethod;
+typedef enum { TK_STROH_AUTO, TK_STROH_SEXTIC, TK_STROH_INTEGRAL, TK_STROH_ISOTROPIC } TkStrohMethod;
 PETSC_EXTERN const char *const TkStrohMethods[];
 
 /* C in the crystal frame; U the crystal -> lab rotation (v_lab = U v_crystal); xi (line direction), b (Burgers vector, m)
@@ -33,10 +28,10 @@ PETSC_EXTERN PetscErrorCode TkStrohCreateWithMethod(MPI_Comm, const TkElastic *C
    rcore = 0 (then u is finite and grad 0 on the line itself). Gauge: u(r0 m) = 0 (r0: TkStrohSetReferenceRadius).
    Thread-safe, no allocation. */
 PETSC_EXTERN void           TkStrohEvaluate(TkStroh, const PetscReal r[3], PetscReal rcore, PetscReal u[3], PetscReal grad[3][3]);
-PETSC_EXTERN PetscErrorCode TkStrohEnergyFactor(TkStroh, PetscReal K[3][3]); /* Pa, (m, n, xi) frame: E/L = b.K.b/(4 pi) ln(R/r0) */
-PETSC_EXTERN PetscErrorCode TkStrohSetReferenceRadius(TkStroh, PetscReal r0);  /* log gauge ln(r/r0), u(r0 m) = 0; r0 in m [1 m] */
+PETSC_EXTERN PetscErrorCode TkStrohEnergyFactor(TkStroh, PetscReal K[3][3]);                           /* Pa, (m, n, xi) frame: E/L = b.K.b/(4 pi) ln(R/r0) */
+PETSC_EXTERN PetscErrorCode TkStrohSetReferenceRadius(TkStroh, PetscReal r0);                          /* log gauge ln(r/r0), u(r0 m) = 0; r0 in m [1 m] */
 PETSC_EXTERN PetscErrorCode TkStrohGetFrame(TkStroh, PetscReal m[3], PetscReal n[3], PetscReal xi[3]); /* unit vectors, lab */
-PETSC_EXTERN PetscErrorCode TkStrohGetMethod(TkStroh, TkStrohMethod *); /* the method used (never auto) */
+PETSC_EXTERN PetscErrorCode TkStrohGetMethod(TkStroh, TkStrohMethod *);                                /* the method used (never auto) */
 /* PETSC_TRUE if the Hirth & Lothe field is used (stiffness transversely isotropic about the line); mu, nu: the ones it
    uses (C66 and C12/(C11 + C12) in the dislocation frame), else the Hill average */
 PETSC_EXTERN PetscErrorCode TkStrohIsIsotropic(TkStroh, PetscBool *iso, PetscReal *mu, PetscReal *nu);

@@ -183,22 +183,35 @@ PetscErrorCode TkShapeSetUp(TkShape s, const TkBraggFrame *f)
           PetscCall(AddFacet(s, v, F[3]));
         }
     }
-    /* bounded? every direction must meet a facet: check the 26 lattice directions and h */
-    s->radius = 0;
+    /* bounded? every lattice direction must meet a facet */
     for (int i = -1; i <= 1; i++)
       for (int j = -1; j <= 1; j++)
         for (int l = -1; l <= 1; l++) {
           if (!i && !j && !l) continue;
-          PetscReal d[3] = {(PetscReal)i, (PetscReal)j, (PetscReal)l}, best = PETSC_MAX_REAL, len;
-          len = PetscSqrtReal(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-          for (PetscInt q = 0; q < s->nfacets; q++) {
-            const PetscReal c = (s->normal[q][0] * d[0] + s->normal[q][1] * d[1] + s->normal[q][2] * d[2]) / len;
-            if (c > 1e-9) best = PetscMin(best, s->dist[q] / c);
-          }
-          PetscCheck(best < PETSC_MAX_REAL, s->comm, PETSC_ERR_USER_INPUT, "-facets do not enclose the crystal (open along a lattice direction); add facet families");
-          s->radius = PetscMax(s->radius, best);
+          PetscReal d[3] = {(PetscReal)i, (PetscReal)j, (PetscReal)l};
+          PetscBool hit  = PETSC_FALSE;
+          for (PetscInt q = 0; q < s->nfacets; q++) hit = (PetscBool)(hit || s->normal[q][0] * d[0] + s->normal[q][1] * d[1] + s->normal[q][2] * d[2] > 1e-9);
+          PetscCheck(hit, s->comm, PETSC_ERR_USER_INPUT, "-facets do not enclose the crystal (open along a lattice direction); add facet families");
         }
-    s->radius = PetscMax(s->radius, PetscSqrtReal(3.0) * dmax); /* vertices of cube-like shapes */
+    /* bounding radius: the farthest vertex, vertices being the feasible intersections of three facet planes */
+    s->radius = 0;
+    for (PetscInt a = 0; a < s->nfacets; a++)
+      for (PetscInt b = a + 1; b < s->nfacets; b++)
+        for (PetscInt c = b + 1; c < s->nfacets; c++) {
+          const PetscReal *na = s->normal[a], *nb = s->normal[b], *nc = s->normal[c];
+          const PetscReal  det = na[0] * (nb[1] * nc[2] - nb[2] * nc[1]) - na[1] * (nb[0] * nc[2] - nb[2] * nc[0]) + na[2] * (nb[0] * nc[1] - nb[1] * nc[0]);
+          if (PetscAbsReal(det) < 1e-9) continue;
+          PetscReal x[3], bxc[3], cxa[3], axb[3];
+          bxc[0] = nb[1] * nc[2] - nb[2] * nc[1], bxc[1] = nb[2] * nc[0] - nb[0] * nc[2], bxc[2] = nb[0] * nc[1] - nb[1] * nc[0];
+          cxa[0] = nc[1] * na[2] - nc[2] * na[1], cxa[1] = nc[2] * na[0] - nc[0] * na[2], cxa[2] = nc[0] * na[1] - nc[1] * na[0];
+          axb[0] = na[1] * nb[2] - na[2] * nb[1], axb[1] = na[2] * nb[0] - na[0] * nb[2], axb[2] = na[0] * nb[1] - na[1] * nb[0];
+          for (int k = 0; k < 3; k++) x[k] = (s->dist[a] * bxc[k] + s->dist[b] * cxa[k] + s->dist[c] * axb[k]) / det;
+          PetscBool in = PETSC_TRUE;
+          for (PetscInt q = 0; q < s->nfacets && in; q++) in = (PetscBool)(s->normal[q][0] * x[0] + s->normal[q][1] * x[1] + s->normal[q][2] * x[2] <= s->dist[q] * (1 + 1e-9));
+          if (in) s->radius = PetscMax(s->radius, PetscSqrtReal(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]));
+        }
+    PetscCheck(s->radius > 0, s->comm, PETSC_ERR_USER_INPUT, "-facets do not enclose a crystal");
+    (void)dmax;
   } break;
   }
   PetscFunctionReturn(0);
@@ -247,9 +260,9 @@ PetscBool TkShapeInside(TkShape s, const PetscReal r[3])
 PetscErrorCode TkShapeView(TkShape s, PetscViewer v)
 {
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "Shape %s, size %g x %g x %g nm, bounding radius %g nm%s\n", TkShapeTypes[s->type], (double)(1e9 * s->size[0]), (double)(1e9 * s->size[1]), (double)(1e9 * s->size[2]), (double)(1e9 * s->radius),
-                                   s->type == TK_SHAPE_POLYHEDRON ? "" : ""));
-  if (s->type == TK_SHAPE_POLYHEDRON) PetscCall(PetscViewerASCIIPrintf(v, "Polyhedron with %" PetscInt_FMT " facets from %" PetscInt_FMT " families\n", s->nfacets, s->nfamilies));
+  if (s->type == TK_SHAPE_POLYHEDRON) PetscCall(PetscViewerASCIIPrintf(v, "Shape polyhedron with %" PetscInt_FMT " facets from %" PetscInt_FMT " families, circumradius %g nm\n", s->nfacets, s->nfamilies, (double)(1e9 * s->radius)));
+  else if (s->type == TK_SHAPE_MASK) PetscCall(PetscViewerASCIIPrintf(v, "Shape from a mask file, bounding radius %g nm\n", (double)(1e9 * s->radius)));
+  else PetscCall(PetscViewerASCIIPrintf(v, "Shape %s, size %g x %g x %g nm, bounding radius %g nm\n", TkShapeTypes[s->type], (double)(1e9 * s->size[0]), (double)(1e9 * s->size[1]), (double)(1e9 * s->size[2]), (double)(1e9 * s->radius)));
   PetscFunctionReturn(0);
 }
 

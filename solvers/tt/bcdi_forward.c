@@ -37,6 +37,7 @@ struct _p_TkBCDI {
   char           output[PETSC_MAX_PATH_LEN], object[PETSC_MAX_PATH_LEN], plot[PETSC_MAX_PATH_LEN];
   PetscLogDouble seconds;
   TkChi          chi;
+  PetscReal      ramp_sign; /* sign of the rocking shear ramp (validated in bcdi_models) */
 };
 
 PetscErrorCode TkBCDICreate(MPI_Comm comm, TkBCDI *b)
@@ -62,6 +63,7 @@ PetscErrorCode TkBCDICreate(MPI_Comm comm, TkBCDI *b)
   s->chi0_scale = 1;
   s->ngroups    = 1;
   s->seed       = 1;
+  s->ramp_sign  = 1;
   PetscCall(TkReflectionCreate(comm, &s->refl));
   PetscCall(TkReflectionSetCrystal(s->refl, "Au"));
   PetscCall(TkShapeCreate(comm, &s->shape));
@@ -72,7 +74,7 @@ PetscErrorCode TkBCDICreate(MPI_Comm comm, TkBCDI *b)
 
 PetscErrorCode TkBCDISetFromOptions(TkBCDI b)
 {
-  PetscReal v[9];
+  PetscReal v[9] = {0};
   PetscInt  n;
   PetscBool set;
   PetscReal px_um = b->pixel * 1e6, vox_nm = b->voxel * 1e9;
@@ -93,6 +95,7 @@ PetscErrorCode TkBCDISetFromOptions(TkBCDI b)
   PetscCheck(!b->has_orientation || n == 9, b->comm, PETSC_ERR_USER_INPUT, "-orientation needs 9 values (a 3x3 rotation, row by row)");
   PetscCheck(!(b->has_orientation && b->has_crystal_x), b->comm, PETSC_ERR_USER_INPUT, "give -orientation or -crystal_x, not both");
   n = 3;
+  for (int i = 0; i < 3; i++) v[i] = b->rock[i]; /* -help shows the defaults */
   PetscCall(PetscOptionsRealArray("-rocking_mrad", "Rocking scan start,stop,count: rotation about lab x from the kinematic Bragg angle (mrad) [-2,2,64]", "TkBCDISetFromOptions", v, &n, &set));
   if (set) {
     PetscCheck(n == 3 && v[2] >= 1 && v[2] == PetscFloorReal(v[2]) && (v[2] == 1 || v[1] > v[0]), b->comm, PETSC_ERR_USER_INPUT, "-rocking_mrad needs start,stop,count with stop > start and a whole count, e.g. -rocking_mrad -2,2,64");
@@ -256,10 +259,18 @@ PetscErrorCode TkBCDISolve(TkBCDI b)
   PetscCall(PetscTime(&t0));
   for (PetscInt a = b->mygroup; a < b->nangles; a += b->ngroups) {
     const PetscReal beta = b->frame.h * (PetscSinReal(b->frame.thetaB + b->angles[a]) - PetscSinReal(b->frame.thetaB));
+    /* Rocking turns h about x: along sh that is beta, across sh (along e1) it moves q by kappa, which the frozen-direction
+       march leaves out; a phase ramp e^{i kappa rho} on the exit plane puts it back (frames shear by 2 dw sin^2 thetaB). */
+    const PetscReal kappa = b->frame.h * (PetscCosReal(b->frame.thetaB) - PetscCosReal(b->frame.thetaB + b->angles[a]));
     for (int kin = 0; kin < 2; kin++) {
       if (!b->frames[kin]) continue;
       PetscCall(PetscLogEventBegin(TK_EVENT_MARCH, 0, 0, 0, 0));
-      for (PetscInt l = 0; l < g.nlt; l++) PetscCall(TkTT3DMarchSlice(b->tt, beta, (PetscBool)kin, l, exit + (size_t)l * g.Np, NULL));
+      for (PetscInt l = 0; l < g.nlt; l++) {
+        double complex *ex = exit + (size_t)l * g.Np;
+        PetscCall(TkTT3DMarchSlice(b->tt, beta, (PetscBool)kin, l, ex, NULL));
+        if (kappa != 0)
+          for (PetscInt p = 0; p < g.Np; p++) ex[p] *= cexp(I * b->ramp_sign * kappa * p * g.drho);
+      }
       PetscCall(PetscLogEventEnd(TK_EVENT_MARCH, 0, 0, 0, 0));
       PetscCall(PetscLogEventBegin(TK_EVENT_FARFIELD, 0, 0, 0, 0));
       PetscCall(TkFarFieldFrame(b->ff, g.Np, g.nlt, exit, g.drho, g.dt, scale, b->frames[kin] + (size_t)a * b->N1 * b->N2));
