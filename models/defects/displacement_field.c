@@ -1,6 +1,7 @@
 /* Analytic displacement fields; see displacement_field.h for the conventions. */
 #include "displacement_field.h"
 #include "grid_read.h"
+#include "defect_set.h"
 
 #define TK_MAX_DISLOCATIONS 16
 
@@ -19,6 +20,9 @@ struct _p_TkDisplacement {
   PetscReal           rcore;   /* core regularisation radius, m */
   TkGrid              ugrid;   /* u from a file, interpolated trilinearly (0 outside its grid) */
   PetscReal          *u;
+  TkDefectSet         defects; /* any defects of takagi strain, given with -defects */
+  PetscBool           has_defects;
+  TkReflection        refl;
   const TkBraggFrame *frame;
 };
 
@@ -88,6 +92,11 @@ PetscErrorCode TkDisplacementSetFromOptions(TkDisplacement d)
   PetscCall(PetscOptionsReal("-core_radius_nm", "Core regularisation radius r0: r^2 -> r^2 + r0^2 in the non-angular terms [0.3]", "TkDisplacementSetFromOptions", rc, &rc, NULL));
   PetscOptionsEnd();
   d->rcore = 1e-9 * rc;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-defects", &d->has_defects));
+  if (d->has_defects) {
+    PetscCall(TkDefectSetCreate(d->comm, &d->defects));
+    PetscCall(TkDefectSetSetFromOptions(d->defects));
+  }
   if (setu) {
     PetscCall(PetscFree(d->u));
     PetscCall(TkGridFieldRead(d->comm, ufile, "u", 3, &d->ugrid, &d->u));
@@ -114,10 +123,21 @@ PetscErrorCode TkDisplacementSetFromOptions(TkDisplacement d)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TkDisplacementSetReflection(TkDisplacement d, TkReflection refl)
+{
+  PetscFunctionBegin;
+  d->refl = refl;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TkDisplacementSetUp(TkDisplacement d, const TkBraggFrame *f)
 {
   PetscFunctionBegin;
   d->frame = f;
+  if (d->has_defects) {
+    PetscCheck(d->refl, d->comm, PETSC_ERR_ORDER, "TkDisplacementSetReflection() first");
+    PetscCall(TkDefectSetSetUp(d->defects, d->refl, f));
+  }
   for (PetscInt q = 0; q < d->ndis; q++) {
     Dislocation *D = &d->dis[q];
     PetscReal    bl[3], l, bs = 0, be = 0;
@@ -148,7 +168,7 @@ PetscErrorCode TkDisplacementSetUp(TkDisplacement d, const TkBraggFrame *f)
   PetscFunctionReturn(0);
 }
 
-PetscBool TkDisplacementIsZero(TkDisplacement d) { return (PetscBool)(d->strain == 0 && d->ramp[0] == 0 && d->ramp[1] == 0 && d->ramp[2] == 0 && d->ndis == 0 && !d->u); }
+PetscBool TkDisplacementIsZero(TkDisplacement d) { return (PetscBool)(d->strain == 0 && d->ramp[0] == 0 && d->ramp[1] == 0 && d->ramp[2] == 0 && d->ndis == 0 && !d->u && !d->has_defects); }
 
 /* Hirth & Lothe eq. 3-45, edge dislocation along z with b along x; r^2 regularised by the core radius. */
 void TkEdgeDislocationIsotropic(PetscReal b, PetscReal nu, PetscReal rcore, PetscReal x, PetscReal y, PetscReal u[2])
@@ -166,6 +186,11 @@ void TkDisplacementEvaluate(TkDisplacement d, const PetscReal r[3], PetscReal u[
   for (int i = 0; i < 3; i++) u[i] = s * f->n[i];
   if (d->u)
     for (int i = 0; i < 3; i++) u[i] += TkGridInterpolate(&d->ugrid, 3, d->u, i, r);
+  if (d->has_defects) {
+    PetscReal ud[3], g[3][3];
+    TkDefectSetEvaluate(d->defects, r, ud, g);
+    for (int i = 0; i < 3; i++) u[i] += ud[i];
+  }
   for (PetscInt q = 0; q < d->ndis; q++) {
     const Dislocation *D = &d->dis[q];
     PetscReal          p[3] = {r[0] - D->pos[0], r[1] - D->pos[1], r[2] - D->pos[2]}, ue[2] = {0, 0};
@@ -188,6 +213,7 @@ PetscReal TkDisplacementPhase(TkDisplacement d, const PetscReal r[3])
 PetscErrorCode TkDisplacementView(TkDisplacement d, PetscViewer v)
 {
   PetscFunctionBegin;
+  if (d->has_defects) PetscCall(TkDefectSetView(d->defects, v));
   if (d->strain != 0) PetscCall(PetscViewerASCIIPrintf(v, "Uniform strain along h: %g\n", (double)d->strain));
   if (d->ramp[0] != 0 || d->ramp[1] != 0 || d->ramp[2] != 0) PetscCall(PetscViewerASCIIPrintf(v, "Phase ramp (rad/um): %g, %g, %g\n", (double)(1e-6 * d->ramp[0]), (double)(1e-6 * d->ramp[1]), (double)(1e-6 * d->ramp[2])));
   for (PetscInt q = 0; q < d->ndis; q++)
@@ -200,6 +226,7 @@ PetscErrorCode TkDisplacementDestroy(TkDisplacement *d)
 {
   PetscFunctionBegin;
   if (*d) PetscCall(PetscFree((*d)->u));
+  if (*d && (*d)->defects) PetscCall(TkDefectSetDestroy(&(*d)->defects));
   PetscCall(PetscFree(*d));
   PetscFunctionReturn(0);
 }

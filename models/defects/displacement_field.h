@@ -1,6 +1,7 @@
 /* Built-in displacement fields for the 3D forward model: uniform strain along h, a linear phase ramp, and straight
    dislocations in isotropic elasticity (Hirth & Lothe 1982, eqs. 3-45 and 3-2; FS/RH Burgers vector, angle cut on
-   the half plane x < 0 of the dislocation frame). Several can be superposed. */
+   the half plane x < 0 of the dislocation frame). Several can be superposed, and with -defects any defect set of
+   takagi strain (anisotropic dislocations, loops, walls, inclusions) is added. */
 #pragma once
 #include "bragg_frame.h"
 
@@ -8,6 +9,7 @@ typedef struct _p_TkDisplacement *TkDisplacement;
 
 PETSC_EXTERN PetscErrorCode TkDisplacementCreate(MPI_Comm, TkDisplacement *);
 PETSC_EXTERN PetscErrorCode TkDisplacementSetFromOptions(TkDisplacement);
+PETSC_EXTERN PetscErrorCode TkDisplacementSetReflection(TkDisplacement, TkReflection);
 PETSC_EXTERN PetscErrorCode TkDisplacementSetUp(TkDisplacement, const TkBraggFrame *);
 PETSC_EXTERN PetscErrorCode TkDisplacementSetUniformStrain(TkDisplacement, PetscReal);
 PETSC_EXTERN PetscErrorCode TkDisplacementSetPhaseRamp(TkDisplacement, const PetscReal g[3]);

@@ -146,6 +146,7 @@ PetscErrorCode TkBCDISetUp(TkBCDI b)
   PetscCall(TkReflectionComputeChi(b->refl, b->energy_keV, &b->chi)); /* checks energy and reachability */
   PetscCall(TkBraggFrameSetUp(b->refl, b->energy_keV, b->has_crystal_x ? b->crystal_x : NULL, b->has_orientation ? b->orientation : NULL, &b->frame));
   PetscCall(TkShapeSetUp(b->shape, &b->frame));
+  PetscCall(TkDisplacementSetReflection(b->disp, b->refl));
   PetscCall(TkDisplacementSetUp(b->disp, &b->frame));
   /* TT steps from the detector: the padded FFT lengths make the far-field sampling equal to the pixels */
   lam      = b->chi.wavelength;
