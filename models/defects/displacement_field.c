@@ -92,6 +92,13 @@ PetscErrorCode TkDisplacementSetFromOptions(TkDisplacement d)
   PetscCall(PetscOptionsReal("-core_radius_nm", "Core regularisation radius r0: r^2 -> r^2 + r0^2 in the non-angular terms [0.3]", "TkDisplacementSetFromOptions", rc, &rc, NULL));
   PetscOptionsEnd();
   d->rcore = 1e-9 * rc;
+  PetscCheck(!PetscIsInfOrNanReal(d->strain), d->comm, PETSC_ERR_USER_INPUT, "-strain is not a number");
+  PetscCheck(rc > 0 && !PetscIsInfOrNanReal(rc), d->comm, PETSC_ERR_USER_INPUT, "-core_radius_nm must be a positive number of nm");
+  for (int i = 0; i < 3; i++) {
+    PetscCheck(!PetscIsInfOrNanReal(d->ramp[i]), d->comm, PETSC_ERR_USER_INPUT, "-phase_ramp component %d is not a number", i + 1);
+    PetscCheck(!PetscIsInfOrNanReal(pos[i]) && !PetscIsInfOrNanReal(b[i]) && !PetscIsInfOrNanReal(line[i]), d->comm, PETSC_ERR_USER_INPUT, "-dislocation_pos_nm, -dislocation_b and -dislocation_line must be numbers");
+  }
+  PetscCheck(nu > -1 && nu < 0.5, d->comm, PETSC_ERR_USER_INPUT, "-poisson %g must lie in (-1, 0.5)", (double)nu);
   PetscCall(PetscOptionsHasName(NULL, NULL, "-defects", &d->has_defects));
   if (d->has_defects) {
     PetscCall(TkDefectSetCreate(d->comm, &d->defects));

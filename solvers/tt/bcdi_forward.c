@@ -38,6 +38,7 @@ struct _p_TkBCDI {
   PetscLogDouble seconds;
   TkChi          chi;
   PetscReal      ramp_sign; /* sign of the rocking shear ramp (validated in bcdi_models) */
+  PetscBool      have[2];   /* which models are computed */
 };
 
 PetscErrorCode TkBCDICreate(MPI_Comm comm, TkBCDI *b)
@@ -98,7 +99,8 @@ PetscErrorCode TkBCDISetFromOptions(TkBCDI b)
   for (int i = 0; i < 3; i++) v[i] = b->rock[i]; /* -help shows the defaults */
   PetscCall(PetscOptionsRealArray("-rocking_mrad", "Rocking scan start,stop,count: rotation about lab x from the kinematic Bragg angle (mrad) [-2,2,64]", "TkBCDISetFromOptions", v, &n, &set));
   if (set) {
-    PetscCheck(n == 3 && v[2] >= 1 && v[2] == PetscFloorReal(v[2]) && (v[2] == 1 || v[1] > v[0]), b->comm, PETSC_ERR_USER_INPUT, "-rocking_mrad needs start,stop,count with stop > start and a whole count, e.g. -rocking_mrad -2,2,64");
+    PetscCheck(n == 3 && !PetscIsInfOrNanReal(v[0]) && !PetscIsInfOrNanReal(v[1]) && v[2] >= 1 && v[2] <= 100000 && v[2] == PetscFloorReal(v[2]) && (v[2] == 1 || v[1] > v[0]), b->comm, PETSC_ERR_USER_INPUT,
+               "-rocking_mrad needs start,stop,count with stop > start and a whole count of 1 to 100000, e.g. -rocking_mrad -2,2,64");
     for (int i = 0; i < 3; i++) b->rock[i] = v[i];
   }
   PetscCall(PetscOptionsReal("-detector_distance_m", "Sample-detector distance (m) [1.5]", "TkBCDISetFromOptions", b->distance, &b->distance, NULL));
@@ -127,7 +129,9 @@ PetscErrorCode TkBCDISetFromOptions(TkBCDI b)
   b->voxel = 1e-9 * vox_nm;
   PetscCheck(b->distance > 0 && b->pixel > 0 && b->voxel > 0, b->comm, PETSC_ERR_USER_INPUT, "detector distance, pixel size and voxel size must be positive");
   PetscCheck(b->N1 >= 2 && b->N2 >= 2 && b->N1 <= 8192 && b->N2 <= 8192, b->comm, PETSC_ERR_USER_INPUT, "-frame_px %" PetscInt_FMT ",%" PetscInt_FMT " must lie between 2 and 8192", b->N1, b->N2);
-  PetscCheck(b->photons >= 0, b->comm, PETSC_ERR_USER_INPUT, "-photons must be >= 0");
+  PetscCheck(b->photons >= 0 && !PetscIsInfOrNanReal(b->photons), b->comm, PETSC_ERR_USER_INPUT, "-photons must be a number >= 0");
+  PetscCheck(!PetscIsInfOrNanReal(b->chi0_scale) && b->chi0_scale >= 0, b->comm, PETSC_ERR_USER_INPUT, "-chi0_scale must be a number >= 0");
+  PetscCheck(!PetscIsInfOrNanReal(b->energy_keV) && !PetscIsInfOrNanReal(b->distance) && !PetscIsInfOrNanReal(b->pixel) && !PetscIsInfOrNanReal(b->voxel), b->comm, PETSC_ERR_USER_INPUT, "energy, distance, pixel and voxel sizes must be numbers");
   PetscFunctionReturn(0);
 }
 
@@ -177,7 +181,7 @@ PetscErrorCode TkBCDISetUp(TkBCDI b)
   /* the path step against the extinction length (notes: <= 1e-3 needs ds well below lambda/(pi |C chih|)) */
   {
     const PetscReal ds = dm / PetscCosReal(b->frame.thetaB), ext = lam / (PETSC_PI * PetscAbsReal(tb.C) * cabs(b->chi.chih));
-    if (ds > ext / 10) PetscCall(PetscPrintf(b->comm, "takagi bcdi: warning: path step %.3g nm is coarse against the extinction length %.3g nm (want < %.3g nm): refine -voxel_nm or use smaller pixels\n", (double)(1e9 * ds), (double)(1e9 * ext), (double)(1e8 * ext)));
+    if (ds > ext / 10) PetscCall(PetscFPrintf(b->comm, PETSC_STDERR, "takagi bcdi: warning: path step %.3g nm is coarse against the extinction length %.3g nm (want < %.3g nm): refine -voxel_nm or use smaller pixels\n", (double)(1e9 * ds), (double)(1e9 * ext), (double)(1e8 * ext)));
   }
   /* rocking angles; the step must resolve the crystal's fringes along h: h dw D < pi */
   b->nangles = (PetscInt)b->rock[2];
@@ -191,10 +195,19 @@ PetscErrorCode TkBCDISetUp(TkBCDI b)
   }
   PetscCheck(PetscAbsReal(b->angles[0]) < b->frame.thetaB && PetscAbsReal(b->angles[b->nangles - 1]) < b->frame.thetaB, b->comm, PETSC_ERR_USER_INPUT, "rocking range exceeds the Bragg angle");
   PetscCall(TkFarFieldCreate(b->group, b->N1, b->N2, b->N1pad, b->N2pad, &b->ff));
-  for (int k = 0; k < 2; k++) {
-    PetscCall(PetscFree(b->frames[k]));
-    if ((k == 0 && b->mode == TK_BCDI_KINEMATIC) || (k == 1 && b->mode == TK_BCDI_DYNAMICAL)) continue;
-    PetscCall(PetscCalloc1((size_t)b->nangles * b->N1 * b->N2, &b->frames[k]));
+  {
+    /* the stack lives on rank 0 (and the frames of its angles on each group's first rank) */
+    const double bytes = 8.0 * b->nangles * b->N1 * b->N2 * (b->mode == TK_BCDI_BOTH ? 2 : 1);
+    PetscCheck(bytes < 16e9 && (double)b->nangles * b->N1 * b->N2 < 2e9, b->comm, PETSC_ERR_USER_INPUT, "the frame stack (%g angles x %" PetscInt_FMT " x %" PetscInt_FMT ") needs %.3g GB of memory on rank 0; reduce -frame_px or the number of angles", (double)b->nangles, b->N1, b->N2, bytes / 1e9);
+  }
+  {
+    PetscMPIInt grank;
+    PetscCallMPI(MPI_Comm_rank(b->group, &grank));
+    for (int k = 0; k < 2; k++) {
+      PetscCall(PetscFree(b->frames[k]));
+      b->have[k] = (PetscBool)!((k == 0 && b->mode == TK_BCDI_KINEMATIC) || (k == 1 && b->mode == TK_BCDI_DYNAMICAL));
+      if (b->have[k] && (rank == 0 || grank == 0)) PetscCall(PetscCalloc1((size_t)b->nangles * b->N1 * b->N2, &b->frames[k]));
+    }
   }
   if (b->output[0]) PetscCall(TkCheckWritable(b->comm, b->output));
   if (b->object[0]) PetscCall(TkCheckWritable(b->comm, b->object));
@@ -264,7 +277,7 @@ PetscErrorCode TkBCDISolve(TkBCDI b)
        march leaves out; a phase ramp e^{i kappa rho} on the exit plane puts it back (frames shear by 2 dw sin^2 thetaB). */
     const PetscReal kappa = b->frame.h * (PetscCosReal(b->frame.thetaB) - PetscCosReal(b->frame.thetaB + b->angles[a]));
     for (int kin = 0; kin < 2; kin++) {
-      if (!b->frames[kin]) continue;
+      if (!b->have[kin]) continue;
       PetscCall(PetscLogEventBegin(TK_EVENT_MARCH, 0, 0, 0, 0));
       for (PetscInt l = 0; l < g.nlt; l++) {
         double complex *ex = exit + (size_t)l * g.Np;
@@ -274,7 +287,7 @@ PetscErrorCode TkBCDISolve(TkBCDI b)
       }
       PetscCall(PetscLogEventEnd(TK_EVENT_MARCH, 0, 0, 0, 0));
       PetscCall(PetscLogEventBegin(TK_EVENT_FARFIELD, 0, 0, 0, 0));
-      PetscCall(TkFarFieldFrame(b->ff, g.Np, g.nlt, exit, g.drho, g.dt, scale, b->frames[kin] + (size_t)a * b->N1 * b->N2));
+      PetscCall(TkFarFieldFrame(b->ff, g.Np, g.nlt, exit, g.drho, g.dt, scale, grank == 0 ? b->frames[kin] + (size_t)a * b->N1 * b->N2 : NULL));
       PetscCall(PetscLogEventEnd(TK_EVENT_FARFIELD, 0, 0, 0, 0));
     }
     done++;
@@ -285,12 +298,20 @@ PetscErrorCode TkBCDISolve(TkBCDI b)
     }
   }
   PetscCall(PetscFree(exit));
-  /* frames live on each group's first rank: sum onto rank 0 (others hold zeros) */
-  for (int kin = 0; kin < 2; kin++) {
-    if (!b->frames[kin]) continue;
-    const PetscMPIInt n = (PetscMPIInt)((size_t)b->nangles * b->N1 * b->N2);
-    if (grank != 0) PetscCall(PetscArrayzero(b->frames[kin], n));
-    PetscCallMPI(MPI_Reduce(rank == 0 ? MPI_IN_PLACE : b->frames[kin], b->frames[kin], n, MPIU_REAL, MPI_SUM, 0, b->comm));
+  /* frames live on each group's first rank: send them to rank 0 */
+  {
+    PetscMPIInt size;
+    PetscCallMPI(MPI_Comm_size(b->comm, &size));
+    const PetscMPIInt per = size / (PetscMPIInt)b->ngroups, n = (PetscMPIInt)(b->N1 * b->N2);
+    for (int kin = 0; kin < 2; kin++) {
+      if (!b->have[kin]) continue;
+      for (PetscInt a = 0; a < b->nangles; a++) {
+        const PetscMPIInt owner = (PetscMPIInt)(a % b->ngroups) * per;
+        if (owner == 0) continue;
+        if (rank == owner) PetscCallMPI(MPI_Send(b->frames[kin] + (size_t)a * n, n, MPIU_REAL, 0, (int)(2 * a + kin), b->comm));
+        if (rank == 0) PetscCallMPI(MPI_Recv(b->frames[kin] + (size_t)a * n, n, MPIU_REAL, owner, (int)(2 * a + kin), b->comm, MPI_STATUS_IGNORE));
+      }
+    }
   }
   PetscCall(PetscTime(&t1));
   b->seconds = t1 - t0;
@@ -303,7 +324,7 @@ PetscErrorCode TkBCDISolve(TkBCDI b)
     for (int kin = 0; kin < 2; kin++) {
       PetscReal total = 0;
       const size_t n = (size_t)b->nangles * b->N1 * b->N2;
-      if (!b->frames[kin]) continue;
+      if (!b->have[kin]) continue;
       for (size_t q = 0; q < n; q++) total += b->frames[kin][q];
       for (size_t q = 0; q < n; q++) PetscCall(PoissonSample(rnd, b->frames[kin][q] * b->photons / total, &b->frames[kin][q]));
     }
@@ -403,7 +424,7 @@ PetscErrorCode TkBCDIWrite(TkBCDI b)
   PetscCall(PetscSNPrintf(program, sizeof(program), "takagi bcdi %s", TAKAGI_VERSION));
   if (b->output[0]) {
     for (int kin = 0; kin < 2; kin++) {
-      if (!b->frames[kin]) continue;
+      if (!b->have[kin]) continue;
       TkCXIData d;
       PetscCall(PetscMemzero(&d, sizeof(d)));
       d.nangles         = b->nangles;
@@ -460,7 +481,7 @@ PetscErrorCode TkBCDIView(TkBCDI b, PetscViewer v)
   if (b->seconds > 0) {
     TkTT3DGrid g;
     PetscCall(TkTT3DGetGrid(b->tt, &g));
-    const double updates = (double)g.Nm * g.Nn * g.Nt * b->nangles * ((b->frames[0] ? 1 : 0) + (b->frames[1] ? 1 : 0));
+    const double updates = (double)g.Nm * g.Nn * g.Nt * b->nangles * ((b->have[0] ? 1 : 0) + (b->have[1] ? 1 : 0));
     PetscCall(PetscViewerASCIIPrintf(v, "Solved in %.3g s: %.3g voxel-angle updates per second\n", b->seconds, updates / b->seconds));
   }
   PetscFunctionReturn(0);
