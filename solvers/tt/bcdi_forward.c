@@ -7,6 +7,7 @@
 #include "options.h"
 #include "atomic_file.h"
 #include "plot.h"
+#include "exit_fields.h"
 
 const char *const TkBCDIModes[] = {"dynamical", "kinematic", "both", "TkBCDIMode", "TK_BCDI_", NULL};
 
@@ -39,6 +40,8 @@ struct _p_TkBCDI {
   TkChi          chi;
   PetscReal      ramp_sign; /* sign of the rocking shear ramp (validated in bcdi_models) */
   PetscBool      have[2];   /* which models are computed */
+  char           exit_path[PETSC_MAX_PATH_LEN];
+  double complex *exits[2]; /* nangles x Nt x Np on rank 0 and group roots, with -exit_fields */
 };
 
 PetscErrorCode TkBCDICreate(MPI_Comm comm, TkBCDI *b)
@@ -123,6 +126,7 @@ PetscErrorCode TkBCDISetFromOptions(TkBCDI b)
   PetscCall(PetscOptionsString("-o", "Output CXI file of the simulated scan (with -mode both the kinematic scan goes to <name>_kinematic.cxi)", "TkBCDIWrite", b->output, b->output, sizeof(b->output), NULL));
   PetscCall(PetscOptionsString("-object", "Output HDF5 (+ XDMF) of the object on the lab grid: support, h.u, u", "TkBCDIWrite", b->object, b->object, sizeof(b->object), NULL));
   PetscCall(PetscOptionsString("-plot", "PNG comparing central detector slices and integrated rocking curves", "TkBCDIWrite", b->plot, b->plot, sizeof(b->plot), NULL));
+  PetscCall(PetscOptionsString("-exit_fields", "Output HDF5 of the exit fields Dh (on the plane perpendicular to sh) at every angle", "TkBCDIWrite", b->exit_path, b->exit_path, sizeof(b->exit_path), NULL));
   PetscCall(PetscOptionsBool("-progress", "Print progress per rocking angle [on after 2 s]", "TkBCDISolve", b->progress, &b->progress, NULL));
   PetscOptionsEnd();
   b->pixel = 1e-6 * px_um;
@@ -212,6 +216,17 @@ PetscErrorCode TkBCDISetUp(TkBCDI b)
   if (b->output[0]) PetscCall(TkCheckWritable(b->comm, b->output));
   if (b->object[0]) PetscCall(TkCheckWritable(b->comm, b->object));
   if (b->plot[0]) PetscCall(TkCheckWritable(b->comm, b->plot));
+  if (b->exit_path[0]) {
+    PetscMPIInt grank;
+    TkTT3DGrid  g;
+    PetscCall(TkCheckWritable(b->comm, b->exit_path));
+    PetscCall(TkTT3DGetGrid(b->tt, &g));
+    const double bytes = 16.0 * b->nangles * g.Nt * g.Np * (b->mode == TK_BCDI_BOTH ? 2 : 1);
+    PetscCheck(bytes < 8e9, b->comm, PETSC_ERR_USER_INPUT, "-exit_fields would need %.3g GB on rank 0; use fewer angles or a coarser grid", bytes / 1e9);
+    PetscCallMPI(MPI_Comm_rank(b->group, &grank));
+    for (int k = 0; k < 2; k++)
+      if (b->have[k] && (rank == 0 || grank == 0)) PetscCall(PetscCalloc1((size_t)b->nangles * g.Nt * g.Np, &b->exits[k]));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -286,6 +301,18 @@ PetscErrorCode TkBCDISolve(TkBCDI b)
           for (PetscInt p = 0; p < g.Np; p++) ex[p] *= cexp(I * b->ramp_sign * kappa * p * g.drho);
       }
       PetscCall(PetscLogEventEnd(TK_EVENT_MARCH, 0, 0, 0, 0));
+      if (b->exit_path[0]) { /* gather this angle's exit planes on the group's first rank */
+        PetscMPIInt gsize, *counts = NULL, *displs = NULL, mine = (PetscMPIInt)(2 * g.nlt * g.Np);
+        PetscCallMPI(MPI_Comm_size(b->group, &gsize));
+        if (grank == 0) PetscCall(PetscMalloc2(gsize, &counts, gsize, &displs));
+        PetscCallMPI(MPI_Gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, b->group));
+        if (grank == 0) {
+          displs[0] = 0;
+          for (PetscMPIInt r = 1; r < gsize; r++) displs[r] = displs[r - 1] + counts[r - 1];
+        }
+        PetscCallMPI(MPI_Gatherv(exit, mine, MPI_DOUBLE, grank == 0 ? (double *)(b->exits[kin] + (size_t)a * g.Nt * g.Np) : NULL, counts, displs, MPI_DOUBLE, 0, b->group));
+        if (grank == 0) PetscCall(PetscFree2(counts, displs));
+      }
       PetscCall(PetscLogEventBegin(TK_EVENT_FARFIELD, 0, 0, 0, 0));
       PetscCall(TkFarFieldFrame(b->ff, g.Np, g.nlt, exit, g.drho, g.dt, scale, grank == 0 ? b->frames[kin] + (size_t)a * b->N1 * b->N2 : NULL));
       PetscCall(PetscLogEventEnd(TK_EVENT_FARFIELD, 0, 0, 0, 0));
@@ -310,6 +337,11 @@ PetscErrorCode TkBCDISolve(TkBCDI b)
         if (owner == 0) continue;
         if (rank == owner) PetscCallMPI(MPI_Send(b->frames[kin] + (size_t)a * n, n, MPIU_REAL, 0, (int)(2 * a + kin), b->comm));
         if (rank == 0) PetscCallMPI(MPI_Recv(b->frames[kin] + (size_t)a * n, n, MPIU_REAL, owner, (int)(2 * a + kin), b->comm, MPI_STATUS_IGNORE));
+        if (b->exit_path[0]) {
+          const PetscMPIInt ne = (PetscMPIInt)(2 * g.Nt * g.Np);
+          if (rank == owner) PetscCallMPI(MPI_Send((double *)(b->exits[kin] + (size_t)a * g.Nt * g.Np), ne, MPI_DOUBLE, 0, (int)(2 * a + kin), b->comm));
+          if (rank == 0) PetscCallMPI(MPI_Recv((double *)(b->exits[kin] + (size_t)a * g.Nt * g.Np), ne, MPI_DOUBLE, owner, (int)(2 * a + kin), b->comm, MPI_STATUS_IGNORE));
+        }
       }
     }
   }
@@ -450,6 +482,20 @@ PetscErrorCode TkBCDIWrite(TkBCDI b)
     }
   }
   if (b->object[0]) PetscCall(WriteObject(b));
+  if (b->exit_path[0]) {
+    TkTT3DGrid   g;
+    TkExitFields e;
+    PetscCall(TkTT3DGetGrid(b->tt, &g));
+    e.nangles       = b->nangles;
+    e.nt            = g.Nt;
+    e.np            = g.Np;
+    e.dt            = g.dt;
+    e.drho          = g.drho;
+    e.rocking_angle = b->angles;
+    e.field[0]      = b->exits[0];
+    e.field[1]      = b->exits[1];
+    PetscCall(TkExitFieldsWrite(b->comm, b->exit_path, &e));
+  }
   if (b->plot[0]) {
     TkAtomicFile png;
     PetscErrorCode ierr;
@@ -498,6 +544,8 @@ PetscErrorCode TkBCDIDestroy(TkBCDI *b)
   PetscCall(TkReflectionDestroy(&(*b)->refl));
   PetscCall(PetscFree((*b)->angles));
   PetscCall(PetscFree((*b)->frames[0]));
+  PetscCall(PetscFree((*b)->exits[0]));
+  PetscCall(PetscFree((*b)->exits[1]));
   PetscCall(PetscFree((*b)->frames[1]));
   if ((*b)->group != MPI_COMM_NULL && (*b)->group) PetscCallMPI(MPI_Comm_free(&(*b)->group));
   PetscCall(PetscFree(*b));
