@@ -11,3 +11,4 @@ typedef struct {
 PETSC_EXTERN PetscErrorCode TkCommandRocking(MPI_Comm);
 PETSC_EXTERN PetscErrorCode TkCommandBCDI(MPI_Comm);
 PETSC_EXTERN PetscErrorCode TkCommandStrain(MPI_Comm);
+PETSC_EXTERN PetscErrorCode TkCommandPhase(MPI_Comm);

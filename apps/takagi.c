@@ -10,7 +10,7 @@ static const TkCommand commands[] = {
   {"bcdi", "3D Takagi-Taupin forward model of finite strained crystals and the BCDI far field", TkCommandBCDI},
   {"strain", "displacement and strain fields of dislocations, loops, boundaries and inclusions", TkCommandStrain},
   {"deform", "mesoscale deformation of metallic glasses and nanoglasses (planned)", NULL},
-  {"phase", "kinematic phase retrieval of BCDI data (planned)", NULL},
+  {"phase", "kinematic phase retrieval of BCDI data (ER, HIO, RAAR, shrink-wrap; CXI or raw 34-ID-C input)", TkCommandPhase},
   {"reconstruct", "dynamical strain reconstruction with TAO (planned)", NULL},
 };
 static const int ncommands = (int)(sizeof(commands) / sizeof(commands[0]));

@@ -30,6 +30,22 @@ for deck in inputs/*.yaml; do
       fail=1
     fi
     continue ;;
+  phase_*) # phase retrieval of the measured scan in shared/ beside the repository: the object files must exist
+    data=$(sed -n 's/^data: *//p' "$deck")
+    if [[ -n $data && ! -e $data ]]; then
+      echo "SKIP: $deck (no $data beside the repository)"
+      continue
+    fi
+    args=(phase -options_file_yaml "$deck" -o "$work/$name.cxi" -object "$work/$name.h5" -print_period 0)
+    [[ $plot -eq 1 ]] && grep -q '^plot:' "$deck" && args+=(-plot "$work/$name.png") || args+=(-plot "")
+    if "$takagi" "${args[@]}" >"$work/$name.log" 2>&1 && [[ -s $work/$name.cxi && -s $work/$name.h5 ]]; then
+      echo "PASS: $deck (object written)"
+    else
+      echo "FAIL: $deck"
+      sed 's/^/  | /' "$work/$name.log"
+      fail=1
+    fi
+    continue ;;
   strain_*) # defect fields: the grid file must exist
     args=(strain -options_file_yaml "$deck" -o "$work/$name.h5")
     [[ $plot -eq 1 ]] && grep -q '^plot:' "$deck" && args+=(-plot "$work/$name.png")

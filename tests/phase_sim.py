@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""`takagi phase` on scans simulated by `takagi bcdi -mode kinematic` (docs/phase.md, "Validation").
+
+usage: phase_sim.py <takagi> <case> [mpiexec numproc-flag]
+
+cases:
+  bump   a 500 x 450 x 400 nm Au box with a smooth off-centre Gaussian bump of h.u (peak 2 rad), no noise:
+         the reconstructed crystal overlaps the true one (Dice >= 0.9 at 0.3 of the maximum amplitude), h.u is
+         recovered within 0.1 rad RMS inside, h.u = -arg(psi) fits best (tests/phase_validate.py); also the output
+         files: CXI layout (PyNX names), HDF5 fields with XDMF sidecar, no temporary files left.
+  ramp   the same box with a linear phase g.r (g = 8, 9, 2 rad/um): the phase step of psi along each axis is
+         -g.a_j (the sign test of the convention; a linear phase is the same for psi and its twin).
+  noise  the bump with Poisson noise at 1e8 photons, 2 random starts: still Dice >= 0.9, RMS <= 0.1 rad.
+  mpi    the noisy scan reconstructed at 1, 2 and 3 ranks (2 runs): identical objects, supports and fields, bitwise.
+Exits non-zero if a check fails.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCAN = ["-mode", "kinematic", "-shape", "box", "-size_nm", "500,450,400", "-detector_distance_m", "0.7",
+        "-frame_px", "64,64", "-rocking_mrad", "-4.352,4.352,65"]
+PY = sys.executable
+
+
+def run(cmd, log=None):
+    print("running:", " ".join(cmd), flush=True)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if log:
+        with open(log, "w") as f:
+            f.write(r.stdout + r.stderr)
+    if r.returncode:
+        print(r.stdout[-3000:], r.stderr[-3000:])
+        raise SystemExit(f"FAIL: {' '.join(cmd)} exited with {r.returncode}")
+    return r.stdout
+
+
+def last_lines(out, keys):
+    for line in out.splitlines():
+        if any(line.startswith(k) for k in keys):
+            print("  " + line)
+
+
+def check_outputs(cxi, h5):
+    fail = 0
+    with h5py.File(cxi, "r") as f:
+        for name in ["/entry_1/image_1/data", "/entry_1/image_1/mask", "/entry_1/image_1/support",
+                     "/entry_1/image_1/process_1/configuration/algorithm", "/entry_1/image_1/process_1/results/free_llk_poisson",
+                     "/entry_1/image_1/process_1/results/nb_point_support", "/entry_1/data_1/data", "/entry_last/image_1/data",
+                     "/entry_1/image_1/process_1/note_1/data"]:
+            if name not in f:
+                print(f"FAIL: {cxi} lacks {name}")
+                fail = 1
+        d = f["/entry_1/image_1/data"]
+        if d.dtype != np.complex64:
+            print(f"FAIL: object dtype {d.dtype}, want complex64 (PyNX)")
+            fail = 1
+        if f["/entry_1/image_1/mask"][()].sum() != f["/entry_1/image_1/process_1/results/nb_point_support"][()]:
+            print("FAIL: support size disagrees with nb_point_support")
+            fail = 1
+    with h5py.File(h5, "r") as f:
+        for name in ["amplitude", "phase_hu", "support", "grid"]:
+            if name not in f:
+                print(f"FAIL: {h5} lacks {name}")
+                fail = 1
+    xdmf = h5[:-3] + ".xdmf"
+    if not os.path.exists(xdmf) or "phase_hu" not in open(xdmf).read():
+        print(f"FAIL: no XDMF sidecar {xdmf} naming phase_hu")
+        fail = 1
+    left = [n for n in os.listdir(os.path.dirname(cxi) or ".") if ".part-" in n]
+    if left:
+        print(f"FAIL: temporary files left: {left}")
+        fail = 1
+    if not fail:
+        print("PASS: CXI object (complex64, mask, support link, process_1/configuration, results), HDF5 fields + XDMF, no temporary files")
+    return fail
+
+
+def main():
+    takagi, case = sys.argv[1], sys.argv[2]
+    if os.sep in takagi:
+        takagi = os.path.abspath(takagi)
+    mpi = sys.argv[3:5]
+    work = tempfile.mkdtemp(prefix="takagi-phase-")
+    os.chdir(work)
+    fail = 0
+    validate = [PY, os.path.join(HERE, "phase_validate.py")]
+    if case in ("bump", "noise", "mpi"):
+        run([PY, os.path.join(HERE, "phase_make_ufield.py"), "u.h5", "2.0", "150"])
+        extra = ["-photons", "1e8", "-seed", "3"] if case != "bump" else []
+        run([takagi, "bcdi"] + SCAN + ["-u_file", "u.h5", "-o", "scan.cxi", "-object", "truth.h5"] + extra)
+    elif case == "ramp":
+        run([takagi, "bcdi"] + SCAN + ["-phase_ramp", "8,9,2", "-o", "scan.cxi", "-object", "truth.h5"])
+    else:
+        raise SystemExit(f"unknown case {case}")
+    if case in ("bump", "ramp", "noise"):
+        opts = ["-nruns", "2"] if case == "noise" else []
+        out = run([takagi, "phase", "-data", "scan.cxi", "-o", "rec.cxi", "-object", "rec.h5", "-print_period", "0"] + opts)
+        last_lines(out, ["Best", "Solved"])
+        args = ["scan.cxi", "truth.h5", "rec.cxi"] + (["--ramp", "--ramp-tol", "0.02"] if case == "ramp" else [])
+        r = subprocess.run(validate + args, capture_output=True, text=True)
+        print(r.stdout + r.stderr)
+        fail |= r.returncode != 0
+        if case == "bump":
+            fail |= check_outputs("rec.cxi", "rec.h5")
+    if case == "mpi":
+        if not mpi:
+            raise SystemExit("mpi case needs the mpiexec command and its numproc flag")
+        names = []
+        for n in (1, 2, 3):
+            out = run([mpi[0], mpi[1], str(n), takagi, "phase", "-data", "scan.cxi", "-o", f"r{n}.cxi", "-object", f"r{n}.h5",
+                       "-nruns", "2", "-print_period", "0"])
+            last_lines(out, ["Best", "Phase retrieval"])
+            names.append(n)
+        with h5py.File("r1.cxi") as f:
+            ref = f["/entry_1/image_1/data"][()]
+            refm = f["/entry_1/image_1/mask"][()]
+        with h5py.File("r1.h5") as f:
+            reff = {k: f[k][()] for k in ("amplitude", "phase_hu", "support")}
+        for n in names[1:]:
+            with h5py.File(f"r{n}.cxi") as f:
+                d = f["/entry_1/image_1/data"][()]
+                m = f["/entry_1/image_1/mask"][()]
+            with h5py.File(f"r{n}.h5") as f:
+                fl = {k: f[k][()] for k in ("amplitude", "phase_hu", "support")}
+            same = np.array_equal(d, ref) and np.array_equal(m, refm) and all(np.array_equal(fl[k], reff[k]) for k in fl)
+            if same:
+                print(f"PASS: {n} ranks: object, support and fields bitwise identical to 1 rank")
+            else:
+                rel = float(np.abs(d - ref).max() / np.abs(ref).max())
+                ok = rel <= 1e-10 and np.array_equal(m, refm)
+                print(f"{'PASS' if ok else 'FAIL'}: {n} ranks: NOT bitwise; max |difference| / max |psi| = {rel:.3e} (tolerance 1e-10), supports {'equal' if np.array_equal(m, refm) else 'differ'}")
+                fail |= not ok
+    print("FAIL" if fail else "PASS", f"phase_sim {case} (work directory {work})")
+    if not fail:
+        subprocess.run(["rm", "-rf", work])
+    return 1 if fail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
