@@ -3,10 +3,28 @@
 #include "atomic_file.h"
 #include <hdf5.h>
 
+/* a variable-length UTF-8 string attribute, as the serial writer (io/cxi.c) writes them */
+static herr_t AttrString(hid_t obj, const char *name, const char *value)
+{
+  hid_t  t = H5Tcopy(H5T_C_S1), s1 = H5Screate(H5S_SCALAR), at;
+  herr_t st;
+
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  at = H5Acreate2(obj, name, t, s1, H5P_DEFAULT, H5P_DEFAULT);
+  st = at < 0 ? -1 : H5Awrite(at, t, &value);
+  if (at >= 0) H5Aclose(at);
+  H5Sclose(s1), H5Tclose(t);
+  return st;
+}
+
+/* The component order of tensor fields, the order XDMF's Tensor6 and Tensor declare (io/cxi.c, TkGridXdmfWrite) */
+static const char *Components(PetscInt ncomp) { return ncomp == 6 ? "xx,xy,xz,yy,yz,zz" : ncomp == 9 ? "xx,xy,xz,yx,yy,yz,zx,zy,zz" : NULL; }
+
 static PetscErrorCode WriteH5(MPI_Comm comm, const char *tmp, const TkGrid *g, PetscInt z0, PetscInt nzl, PetscInt nf, const TkGridField fs[])
 {
   hid_t     fapl, file, dxpl, grp, sp, at;
-  herr_t    st = 0;
+  herr_t    st       = 0;
   long long dims3[3] = {(long long)g->nz, (long long)g->ny, (long long)g->nx};
 
   PetscFunctionBegin;
@@ -22,18 +40,12 @@ static PetscErrorCode WriteH5(MPI_Comm comm, const char *tmp, const TkGrid *g, P
     hsize_t   dims[4]  = {(hsize_t)g->nz, (hsize_t)g->ny, (hsize_t)g->nx, (hsize_t)fs[i].ncomp};
     hsize_t   start[4] = {(hsize_t)z0, 0, 0, 0}, count[4] = {(hsize_t)nzl, (hsize_t)g->ny, (hsize_t)g->nx, (hsize_t)fs[i].ncomp};
     hid_t     fsp = H5Screate_simple(rank, dims, NULL), msp = H5Screate_simple(rank, count, NULL);
-    hid_t     ds  = H5Dcreate2(file, fs[i].name, H5T_IEEE_F64LE, fsp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t     ds = H5Dcreate2(file, fs[i].name, H5T_IEEE_F64LE, fsp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, count, NULL);
     if (!nzl) H5Sselect_none(fsp), H5Sselect_none(msp);
     st = H5Dwrite(ds, H5T_NATIVE_DOUBLE, msp, fsp, dxpl, fs[i].values);
-    if (st >= 0 && fs[i].units) {
-      hid_t t = H5Tcopy(H5T_C_S1), s1 = H5Screate(H5S_SCALAR);
-      H5Tset_size(t, H5T_VARIABLE);
-      H5Tset_cset(t, H5T_CSET_UTF8);
-      at = H5Acreate2(ds, "units", t, s1, H5P_DEFAULT, H5P_DEFAULT);
-      st = H5Awrite(at, t, &fs[i].units);
-      H5Aclose(at), H5Sclose(s1), H5Tclose(t);
-    }
+    if (st >= 0 && fs[i].units) st = AttrString(ds, "units", fs[i].units);
+    if (st >= 0 && Components(fs[i].ncomp)) st = AttrString(ds, "components", Components(fs[i].ncomp));
     H5Dclose(ds), H5Sclose(fsp), H5Sclose(msp);
   }
   H5Pclose(dxpl);
@@ -51,6 +63,9 @@ static PetscErrorCode WriteH5(MPI_Comm comm, const char *tmp, const TkGrid *g, P
     if (st >= 0) st = H5Awrite(at, H5T_NATIVE_LLONG, dims3);
     H5Aclose(at);
     H5Sclose(sp);
+    /* the same /grid attributes as the serial writer (io/cxi.c, GridWriteH5) */
+    if (st >= 0) st = AttrString(grp, "units", "m");
+    if (st >= 0) st = AttrString(grp, "axes", "z:y:x");
   }
   H5Gclose(grp);
   if (H5Fclose(file) < 0) st = -1;

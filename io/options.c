@@ -12,6 +12,18 @@ PetscErrorCode TkOptionsHelpRequested(PetscBool *help)
   PetscFunctionReturn(0);
 }
 
+/* PETSc's own options read only at PetscFinalize (after this check): not unknown */
+static PetscBool ReadAtFinalize(const char *name)
+{
+  static const char *const later[] = {"options_view", "options_left", "log_view", "malloc_dump", "malloc_view", "memory_view"};
+  for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+    PetscBool same = PETSC_FALSE;
+    PetscCallAbort(PETSC_COMM_SELF, PetscStrcasecmp(name, later[i], &same));
+    if (same) return PETSC_TRUE;
+  }
+  return PETSC_FALSE;
+}
+
 PetscErrorCode TkOptionsCheckUnused(MPI_Comm comm, const char command[])
 {
   PetscInt  n, nleft;
@@ -21,12 +33,13 @@ PetscErrorCode TkOptionsCheckUnused(MPI_Comm comm, const char command[])
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-allow_unused_options", &allow, NULL));
   PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  nleft = 0;
   for (PetscInt i = 0; i < n; i++) {
-    if (i) PetscCall(PetscStrlcat(list, ", ", sizeof(list)));
+    if (ReadAtFinalize(names[i])) continue;
+    if (nleft++) PetscCall(PetscStrlcat(list, ", ", sizeof(list)));
     PetscCall(PetscStrlcat(list, "-", sizeof(list)));
     PetscCall(PetscStrlcat(list, names[i], sizeof(list)));
   }
-  nleft = n; /* Restore zeroes n */
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
   if (nleft && allow) PetscCall(PetscPrintf(comm, "takagi %s: warning: unused option(s) %s\n", command, list));
   PetscCheck(!nleft || allow, comm, PETSC_ERR_USER_INPUT, "unknown option(s) %s for 'takagi %s' (misspelt?); 'takagi %s -help' lists the options, -allow_unused_options accepts them", list, command, command);

@@ -10,7 +10,7 @@ usage: strain_outputs.py <takagi>
    and every field is zero outside it.
 2. The XDMF sidecar is well-formed XML: a 3DCoRectMesh of the grid's dimensions, origin and spacing equal to /grid,
    and one attribute per dataset, each an HDF DataItem "f.h5:/<name>" with the dataset's dimensions.
-3. F = I + grad u: at every voxel the symmetric part of F - I is the strain (xx, yy, zz, yz, xz, xy) and the
+3. F = I + grad u: at every voxel the symmetric part of F - I is the strain (xx, xy, xz, yy, yz, zz) and the
    antisymmetric part the rotation vector (half curl u), to 1e-15; phase_hu is h.u for the Au(111) h of length
    2 pi / d along the Bragg direction (0, cos thetaB, -sin thetaB).
 4. grad u is the gradient of u (not its transpose): on a grid where u is smooth and has no cut (a rotated grain,
@@ -20,7 +20,8 @@ usage: strain_outputs.py <takagi>
    grid's F - I to 1e-9 relative; the points are echoed.
 6. `takagi bcdi -u_file` reads the grid: exit 0; the scan differs from the perfect crystal's; with the same
    Poisson ratio it is close to the scan of bcdi's own analytic edge dislocation (which the same edge gives on
-   bcdi's object grid to 1e-9 nm: one sign convention for both commands).
+   bcdi's object grid to 1e-9 nm: one sign convention for both commands). /grid of the parallel writer (takagi
+   strain) has the same attributes, types and values as that of the serial writer (takagi bcdi -object).
 7. -plot writes a PNG (skipped when no python3 with matplotlib is found).
 8. No temporary *.part-* files anywhere.
 """
@@ -116,7 +117,12 @@ def test_grid(work):
             return None
         su = f["strain"].attrs["units"]
         su = su.decode() if isinstance(su, bytes) else su
-        check("grid: strain units name the component order xx, yy, zz, yz, xz, xy", "xx, yy, zz, yz, xz, xy" in su, su)
+        check("grid: strain units name the component order xx, xy, xz, yy, yz, zz", "xx, xy, xz, yy, yz, zz" in su, su)
+        sc = f["strain"].attrs.get("components")
+        sc = sc.decode() if isinstance(sc, bytes) else sc
+        check("grid: strain components attribute is xx,xy,xz,yy,yz,zz", sc == "xx,xy,xz,yy,yz,zz", repr(sc))
+        check("grid: /grid units = m, axes = z:y:x", f["grid"].attrs.get("units") in ("m", b"m") and f["grid"].attrs.get("axes") in ("z:y:x", b"z:y:x"),
+              str(dict(f["grid"].attrs)))
         g = f["grid"].attrs
         check("grid: /grid spacing = 9 nm (m)", np.allclose(g["spacing"], [H_NM * 1e-9] * 3, rtol=1e-12, atol=0), str(g["spacing"]))
         want_o = np.array(ORIGIN_XYZ_NM[::-1]) * 1e-9
@@ -142,10 +148,10 @@ def test_grid(work):
         # 3. F consistent with strain and rotation; phase_hu = h.u
         G = F.reshape(F.shape[:3] + (3, 3)) - np.eye(3)
         e, w = f["strain"][()], f["rotation"][()]
-        sym = np.stack([G[..., 0, 0], G[..., 1, 1], G[..., 2, 2], 0.5 * (G[..., 1, 2] + G[..., 2, 1]),
-                        0.5 * (G[..., 0, 2] + G[..., 2, 0]), 0.5 * (G[..., 0, 1] + G[..., 1, 0])], -1)
+        sym = np.stack([G[..., 0, 0], 0.5 * (G[..., 0, 1] + G[..., 1, 0]), 0.5 * (G[..., 0, 2] + G[..., 2, 0]),
+                        G[..., 1, 1], 0.5 * (G[..., 1, 2] + G[..., 2, 1]), G[..., 2, 2]], -1)
         asym = np.stack([0.5 * (G[..., 2, 1] - G[..., 1, 2]), 0.5 * (G[..., 0, 2] - G[..., 2, 0]), 0.5 * (G[..., 1, 0] - G[..., 0, 1])], -1)
-        check("F: sym(F - I) = strain (xx, yy, zz, yz, xz, xy) at every voxel", np.abs(sym - e).max() <= 1e-15, f"max diff {np.abs(sym - e).max():.2e}")
+        check("F: sym(F - I) = strain (xx, xy, xz, yy, yz, zz) at every voxel", np.abs(sym - e).max() <= 1e-15, f"max diff {np.abs(sym - e).max():.2e}")
         check("F: antisym(F - I) = rotation (half curl u) at every voxel", np.abs(asym - w).max() <= 1e-15, f"max diff {np.abs(asym - w).max():.2e}")
         check("F: strain is not all zero, rotation is not all zero", bool(np.any(e) and np.any(w)))
         # Au(111) at 9 keV: h = 2 pi / d along n = (0, cos thetaB, -sin thetaB)
@@ -297,8 +303,14 @@ def test_bcdi(work):
     check("bcdi object grid is cubic", bool(np.all(h == h[0])), str(h))
     if strain(args, d).returncode:
         return
-    with h5py.File(os.path.join(d, "same.h5"), "r") as f:
+    with h5py.File(os.path.join(d, "same.h5"), "r") as f, h5py.File(os.path.join(d, "obj.h5"), "r") as fo:
         us = f["u"][()]
+        # the parallel writer's /grid equals the serial writer's: same attribute names, types and values
+        gp, gs = f["grid"].attrs, fo["grid"].attrs
+        same = sorted(gp.keys()) == sorted(gs.keys()) and all(
+            gp.get_id(k).dtype == gs.get_id(k).dtype and np.array_equal(np.asarray(gp[k]), np.asarray(gs[k])) for k in gs.keys())
+        check("/grid of takagi strain (parallel writer) equals /grid of takagi bcdi -object (serial writer)", same,
+              "strain: %s; bcdi: %s" % ({k: (gp[k], gp.get_id(k).dtype) for k in gp.keys()}, {k: (gs[k], gs.get_id(k).dtype) for k in gs.keys()}))
     err = np.abs(us[so] - uo[so]).max()
     check("bcdi -dislocation edge and takagi strain give the same u on bcdi's object grid", err < 1e-6 * np.abs(uo[so]).max(),
           f"max diff {err * 1e9:.1e} nm of max |u| {np.abs(uo[so]).max() * 1e9:.3f} nm")

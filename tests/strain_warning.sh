@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A questionable but valid input to `takagi strain` must warn and still run: exit status 0, exactly one line
-# "takagi strain: warning: ..." (on stdout or stderr; under mpiexec printed once, not once per rank) matching a
-# regex, no error line, no PETSc traceback, and the requested output written with no temporary *.part-* left.
-# Prints which stream the warning went to.
+# "takagi strain: warning: ..." on stderr (stdout carries the run summary; under mpiexec printed once, not once per
+# rank) matching a regex, no error line, no PETSc traceback, and the requested output written with no temporary
+# *.part-* left.
 #
 # usage: strain_warning.sh <regex> <output file> <command> [args...]   (give the command a relative -o)
 # The command runs in a fresh empty directory.
@@ -33,6 +33,7 @@ bad() {
 nout=$(grep -c '^takagi strain: warning: ' "$logs/stdout" || true)
 nerr=$(grep -c '^takagi strain: warning: ' "$logs/stderr" || true)
 [[ $((nout + nerr)) -eq 1 ]] || bad "$((nout + nerr)) warning lines ($nout on stdout, $nerr on stderr); want exactly one"
+[[ $nout -eq 0 ]] || bad "the warning went to stdout; warnings belong on stderr (stdout carries the run summary)"
 msg=$(cat "$logs/stdout" "$logs/stderr" | grep '^takagi strain: warning: ' | head -n 1 || true)
 if [[ -n $regex ]] && ! grep -Eq -- "$regex" <<<"$msg"; then bad "warning does not match /$regex/"; fi
 if grep -q 'error' "$logs/stderr"; then bad "an error was printed"; fi
@@ -40,6 +41,6 @@ if grep -q 'PETSC ERROR' "$logs/stderr"; then bad "a PETSc traceback was printed
 [[ -s $work/$out ]] || bad "the output $out was not written"
 if compgen -G "$work/*.part-*" >/dev/null; then bad "temporary *.part-* files left behind"; fi
 if [[ $fail -eq 0 ]]; then
-  echo "PASS: one warning line (on $([[ $nout -eq 1 ]] && echo stdout || echo stderr)), exit 0, $out written"
+  echo "PASS: one warning line on stderr, exit 0, $out written"
 fi
 exit $fail

@@ -9,6 +9,9 @@ typedef struct _p_TkDefectSet *TkDefectSet;
 
 PETSC_EXTERN PetscErrorCode TkDefectSetCreate(MPI_Comm, TkDefectSet *);
 PETSC_EXTERN PetscErrorCode TkDefectSetSetFromOptions(TkDefectSet);
+/* The lab box (x, y, z; m) where the field will be evaluated, before SetUp: tilt and twist walls without
+   -NAME_half_length_nm are made long enough to look infinite inside it (defect_set.c, WallHalfLength). */
+PETSC_EXTERN PetscErrorCode TkDefectSetSetExtent(TkDefectSet, const PetscReal lo[3], const PetscReal hi[3]);
 PETSC_EXTERN PetscErrorCode TkDefectSetSetUp(TkDefectSet, TkReflection, const TkBraggFrame *);
 PETSC_EXTERN PetscErrorCode TkDefectSetCheckInside(TkDefectSet, const PetscReal lo[3], const PetscReal hi[3]); /* lab box (x, y, z), m */
 PETSC_EXTERN void           TkDefectSetEvaluate(TkDefectSet, const PetscReal r[3], PetscReal u[3], PetscReal grad[3][3]);

@@ -17,16 +17,16 @@ static PetscClassId  TK_STRAIN_CLASSID;
 static PetscLogEvent TK_EVENT_STRAIN;
 
 struct _p_TkStrainField {
-  MPI_Comm       comm;
-  TkReflection   refl;
-  TkBraggFrame   frame;
-  TkDefectSet    defects;
-  TkShape        shape;
-  PetscBool      use_shape, has_crystal_x, has_orientation, progress;
-  PetscReal      crystal_x[3], orientation[9], energy_keV;
-  TkGrid         grid;
-  PetscInt       z0, nzl;
-  char           output[PETSC_MAX_PATH_LEN], points[PETSC_MAX_PATH_LEN], plot[PETSC_MAX_PATH_LEN];
+  MPI_Comm     comm;
+  TkReflection refl;
+  TkBraggFrame frame;
+  TkDefectSet  defects;
+  TkShape      shape;
+  PetscBool    use_shape, has_crystal_x, has_orientation, progress;
+  PetscReal    crystal_x[3], orientation[9], energy_keV;
+  TkGrid       grid;
+  PetscInt     z0, nzl;
+  char         output[PETSC_MAX_PATH_LEN], points[PETSC_MAX_PATH_LEN], plot[PETSC_MAX_PATH_LEN];
   /* results */
   PetscReal     *u, *strain, *rotation, *F, *phase, *support; /* local planes */
   PetscInt       npts;
@@ -95,8 +95,10 @@ PetscErrorCode TkStrainFieldSetFromOptions(TkStrainField s)
   s->grid.nz = dims[0], s->grid.ny = dims[1], s->grid.nx = dims[2];
   for (int i = 0; i < 3; i++) s->grid.spacing[i] = 1e-9 * h;
   /* (z, y, x) order in TkGrid */
-  if (seto) s->grid.origin[0] = 1e-9 * origin[2], s->grid.origin[1] = 1e-9 * origin[1], s->grid.origin[2] = 1e-9 * origin[0];
-  else s->grid.origin[0] = -0.5 * (dims[0] - 1) * 1e-9 * h, s->grid.origin[1] = -0.5 * (dims[1] - 1) * 1e-9 * h, s->grid.origin[2] = -0.5 * (dims[2] - 1) * 1e-9 * h;
+  if (seto)
+    s->grid.origin[0] = 1e-9 * origin[2], s->grid.origin[1] = 1e-9 * origin[1], s->grid.origin[2] = 1e-9 * origin[0];
+  else
+    s->grid.origin[0] = -0.5 * (dims[0] - 1) * 1e-9 * h, s->grid.origin[1] = -0.5 * (dims[1] - 1) * 1e-9 * h, s->grid.origin[2] = -0.5 * (dims[2] - 1) * 1e-9 * h;
   PetscCheck(!(s->points[0] && s->plot[0]), s->comm, PETSC_ERR_USER_INPUT, "-plot shows grid slices; it cannot be used with -points");
   PetscFunctionReturn(0);
 }
@@ -131,19 +133,28 @@ PetscErrorCode TkStrainFieldSetUp(TkStrainField s)
 {
   PetscFunctionBegin;
   PetscCall(TkBraggFrameSetUp(s->refl, s->energy_keV, s->has_crystal_x ? s->crystal_x : NULL, s->has_orientation ? s->orientation : NULL, &s->frame));
-  PetscCall(TkDefectSetSetUp(s->defects, s->refl, &s->frame));
-  if (s->use_shape) PetscCall(TkShapeSetUp(s->shape, &s->frame));
-  if (s->points[0]) PetscCall(LoadPoints(s));
-  else {
-    ptrdiff_t nl, z0;
+  /* the lab box the field is evaluated in (the grid, or the points' bounding box): walls cover it by default */
+  if (s->points[0]) {
+    PetscReal lo[3], hi[3];
+    PetscCall(LoadPoints(s));
+    for (int i = 0; i < 3; i++) lo[i] = PETSC_MAX_REAL, hi[i] = PETSC_MIN_REAL;
+    for (PetscInt p = 0; p < s->npts; p++)
+      for (int i = 0; i < 3; i++) lo[i] = PetscMin(lo[i], s->pts[3 * p + i]), hi[i] = PetscMax(hi[i], s->pts[3 * p + i]);
+    if (s->npts) PetscCall(TkDefectSetSetExtent(s->defects, lo, hi));
+    PetscCall(TkDefectSetSetUp(s->defects, s->refl, &s->frame));
+  } else {
+    ptrdiff_t       nl, z0;
+    const PetscReal lo[3] = {s->grid.origin[2], s->grid.origin[1], s->grid.origin[0]};
+    const PetscReal hi[3] = {lo[0] + (s->grid.nx - 1) * s->grid.spacing[2], lo[1] + (s->grid.ny - 1) * s->grid.spacing[1], lo[2] + (s->grid.nz - 1) * s->grid.spacing[0]};
     fftw_mpi_init();
     (void)fftw_mpi_local_size_3d(s->grid.nz, s->grid.ny, s->grid.nx, s->comm, &nl, &z0);
     s->z0  = (PetscInt)z0;
     s->nzl = (PetscInt)nl;
-    const PetscReal lo[3] = {s->grid.origin[2], s->grid.origin[1], s->grid.origin[0]};
-    const PetscReal hi[3] = {lo[0] + (s->grid.nx - 1) * s->grid.spacing[2], lo[1] + (s->grid.ny - 1) * s->grid.spacing[1], lo[2] + (s->grid.nz - 1) * s->grid.spacing[0]};
+    PetscCall(TkDefectSetSetExtent(s->defects, lo, hi));
+    PetscCall(TkDefectSetSetUp(s->defects, s->refl, &s->frame));
     PetscCall(TkDefectSetCheckInside(s->defects, lo, hi));
   }
+  if (s->use_shape) PetscCall(TkShapeSetUp(s->shape, &s->frame));
   if (s->output[0]) PetscCall(TkCheckWritable(s->comm, s->output));
   if (s->plot[0]) {
     PetscCheck(s->output[0], s->comm, PETSC_ERR_USER_INPUT, "-plot reads the grid file: give -o FILE.h5 too");
@@ -152,11 +163,12 @@ PetscErrorCode TkStrainFieldSetUp(TkStrainField s)
   PetscFunctionReturn(0);
 }
 
-/* Derived fields from grad u: strain (xx, yy, zz, yz, xz, xy), rotation vector (curl u)/2, F = I + grad u (row major). */
+/* Derived fields from grad u: strain in XDMF's Tensor6 order (xx, xy, xz, yy, yz, zz: the upper triangle row by row,
+   so ParaView labels the components right), rotation vector (curl u)/2, F = I + grad u (row major). */
 static void Derived(const PetscReal g[3][3], PetscReal *e, PetscReal *w, PetscReal *F)
 {
-  e[0] = g[0][0], e[1] = g[1][1], e[2] = g[2][2];
-  e[3] = 0.5 * (g[1][2] + g[2][1]), e[4] = 0.5 * (g[0][2] + g[2][0]), e[5] = 0.5 * (g[0][1] + g[1][0]);
+  e[0] = g[0][0], e[1] = 0.5 * (g[0][1] + g[1][0]), e[2] = 0.5 * (g[0][2] + g[2][0]);
+  e[3] = g[1][1], e[4] = 0.5 * (g[1][2] + g[2][1]), e[5] = g[2][2];
   w[0] = 0.5 * (g[2][1] - g[1][2]), w[1] = 0.5 * (g[0][2] - g[2][0]), w[2] = 0.5 * (g[1][0] - g[0][1]);
   for (int i = 0; i < 3; i++)
     for (int j = 0; j < 3; j++) F[3 * i + j] = (i == j) + g[i][j];
@@ -192,7 +204,7 @@ PetscErrorCode TkStrainFieldCompute(TkStrainField s)
           const size_t    q    = ((size_t)kz * G->ny + iy) * G->nx + ix;
           const PetscReal r[3] = {G->origin[2] + ix * G->spacing[2], G->origin[1] + iy * G->spacing[1], G->origin[0] + (s->z0 + kz) * G->spacing[0]};
           PetscReal       u[3] = {0, 0, 0}, g[3][3] = {{0}};
-          const PetscBool in   = s->use_shape ? TkShapeInside(s->shape, r) : PETSC_TRUE;
+          const PetscBool in = s->use_shape ? TkShapeInside(s->shape, r) : PETSC_TRUE;
           if (in) TkDefectSetEvaluate(s->defects, r, u, g);
           for (int i = 0; i < 3; i++) s->u[3 * q + i] = u[i];
           Derived(g, &s->strain[6 * q], &s->rotation[3 * q], &s->F[9 * q]);
@@ -225,7 +237,8 @@ static PetscErrorCode WritePointsCSV(TkStrainField s)
   PetscCall(TkAtomicFileBegin(s->comm, s->output, &f));
   if (rank == 0) {
     FILE *fp = fopen(f.tmp_path, "w");
-    if (!fp) err = 1;
+    if (!fp)
+      err = 1;
     else {
       fprintf(fp, "x_nm,y_nm,z_nm,ux_nm,uy_nm,uz_nm,dux_dx,dux_dy,dux_dz,duy_dx,duy_dy,duy_dz,duz_dx,duz_dy,duz_dz\n");
       for (PetscInt p = 0; p < s->npts; p++) {
@@ -253,12 +266,12 @@ PetscErrorCode TkStrainFieldWrite(TkStrainField s)
     PetscFunctionReturn(0);
   }
   const TkGridField fields[] = {
-    {"u", "m", 3, s->u},
-    {"strain", "1 (xx, yy, zz, yz, xz, xy)", 6, s->strain},
-    {"rotation", "rad (half curl of u)", 3, s->rotation},
-    {"F", "1 (I + grad u, row major: F_ij = delta_ij + du_i/dx_j)", 9, s->F},
-    {"phase_hu", "rad (h.u for the reflection)", 1, s->phase},
-    {"support", "1", 1, s->support},
+      {"u", "m", 3, s->u},
+      {"strain", "1 (xx, xy, xz, yy, yz, zz)", 6, s->strain},
+      {"rotation", "rad (half curl of u)", 3, s->rotation},
+      {"F", "1 (I + grad u, row major: F_ij = delta_ij + du_i/dx_j)", 9, s->F},
+      {"phase_hu", "rad (h.u for the reflection)", 1, s->phase},
+      {"support", "1", 1, s->support},
   };
   PetscCall(TkGridFieldsWriteParallel(s->comm, s->output, &s->grid, s->z0, s->nzl, 6, fields));
   if (s->plot[0]) {
@@ -285,11 +298,15 @@ PetscErrorCode TkStrainFieldView(TkStrainField s, PetscViewer v)
   PetscCallMPI(MPI_Comm_size(s->comm, &size));
   PetscCall(TkReflectionView(s->refl, v));
   PetscCall(TkDefectSetView(s->defects, v));
-  if (s->points[0]) PetscCall(PetscViewerASCIIPrintf(v, "%" PetscInt_FMT " points from %s\n", s->npts, s->points));
-  else PetscCall(PetscViewerASCIIPrintf(v, "Grid %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " (z, y, x), spacing %g nm%s\n", s->grid.nz, s->grid.ny, s->grid.nx, (double)(1e9 * s->grid.spacing[0]), s->use_shape ? ", inside the crystal shape" : ""));
+  if (s->points[0])
+    PetscCall(PetscViewerASCIIPrintf(v, "%" PetscInt_FMT " points from %s\n", s->npts, s->points));
+  else {
+    char h[32];
+    snprintf(h, sizeof(h), "%g", (double)(1e9 * s->grid.spacing[0])); /* "5", not PETSc's "5." */
+    PetscCall(PetscViewerASCIIPrintf(v, "Grid %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " (z, y, x), spacing %s nm%s\n", s->grid.nz, s->grid.ny, s->grid.nx, h, s->use_shape ? ", inside the crystal shape" : ""));
+  }
   const PetscInt nd = TkDefectSetGetCount(s->defects, &nlines);
-  if (s->seconds > 0)
-    PetscCall(PetscViewerASCIIPrintf(v, "Evaluated in %.3g s: %.3g voxel-defect evaluations per second per rank\n", s->seconds, s->evaluations * PetscMax(nd, 1) / s->seconds / size));
+  if (s->seconds > 0) PetscCall(PetscViewerASCIIPrintf(v, "Evaluated in %.3g s: %.3g voxel-defect evaluations per second per rank\n", s->seconds, s->evaluations * PetscMax(nd, 1) / s->seconds / size));
   (void)nlines;
   PetscFunctionReturn(0);
 }

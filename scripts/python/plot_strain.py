@@ -38,7 +38,11 @@ def main(argv):
     try:
         with h5py.File(argv[1], "r") as f:
             phase = f["phase_hu"][()]
-            ezz = f["strain"][..., 2]
+            # the components attribute names the order (xx,xy,xz,yy,yz,zz, XDMF's Tensor6); older files without it
+            # stored xx,yy,zz,yz,xz,xy
+            comps = f["strain"].attrs.get("components", "xx,yy,zz,yz,xz,xy")
+            comps = (comps.decode() if isinstance(comps, bytes) else comps).split(",")
+            ezz = f["strain"][..., comps.index("zz")]
             support = f["support"][()] > 0.5
             h = f["grid"].attrs["spacing"] * 1e9
             o = f["grid"].attrs["origin"] * 1e9
