@@ -28,10 +28,15 @@ PetscErrorCode TkCommandPhase(MPI_Comm comm)
   }
   PetscCall(TkOptionsCheckUnused(comm, "phase"));
   /* every output path is checked before any work */
-  const char *const outs[] = {"-o", "-object", "-plot"};
-  for (int i = 0; i < 3; i++) {
+  const char *const outs[] = {"-o", "-object", "-plot", "-object_lab"};
+  for (int i = 0; i < 4; i++) {
     PetscCall(PetscOptionsGetString(NULL, NULL, outs[i], path, sizeof(path), &set));
     if (set && path[0]) PetscCall(TkCheckWritable(comm, path));
+    if (set && path[0] && i == 3) { /* and the twin's file */
+      char twin[PETSC_MAX_PATH_LEN];
+      PetscCall(TkPhaseLabTwinPath(path, twin, sizeof(twin)));
+      PetscCall(TkCheckWritable(comm, twin));
+    }
   }
   PetscCall(TkPhasingSetData(p, d));
   PetscCall(TkPhasingSetUp(p));

@@ -12,3 +12,5 @@ PETSC_EXTERN PetscErrorCode TkCommandRocking(MPI_Comm);
 PETSC_EXTERN PetscErrorCode TkCommandBCDI(MPI_Comm);
 PETSC_EXTERN PetscErrorCode TkCommandStrain(MPI_Comm);
 PETSC_EXTERN PetscErrorCode TkCommandPhase(MPI_Comm);
+PETSC_EXTERN PetscErrorCode TkCommandDeform(MPI_Comm);
+PETSC_EXTERN PetscErrorCode TkCommandReconstruct(MPI_Comm);

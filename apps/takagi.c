@@ -9,9 +9,9 @@ static const TkCommand commands[] = {
   {"rocking", "rocking curves of perfect, depth-strained and bent plates (depth-profile Takagi-Taupin)", TkCommandRocking},
   {"bcdi", "3D Takagi-Taupin forward model of finite strained crystals and the BCDI far field", TkCommandBCDI},
   {"strain", "displacement and strain fields of dislocations, loops, boundaries and inclusions", TkCommandStrain},
-  {"deform", "mesoscale deformation of metallic glasses and nanoglasses (planned)", NULL},
+  {"deform", "mesoscale deformation of metallic glasses and nanoglasses (shear-transformation plasticity on FFT elasticity)", TkCommandDeform},
   {"phase", "kinematic phase retrieval of BCDI data (ER, HIO, RAAR, shrink-wrap; CXI or raw 34-ID-C input)", TkCommandPhase},
-  {"reconstruct", "dynamical strain reconstruction with TAO (planned)", NULL},
+  {"reconstruct", "dynamical strain reconstruction with TAO (3D Takagi-Taupin model, exact adjoint)", TkCommandReconstruct},
 };
 static const int ncommands = (int)(sizeof(commands) / sizeof(commands[0]));
 

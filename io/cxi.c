@@ -450,7 +450,9 @@ static void PutEscaped(FILE *fp, const char *s)
 }
 
 /* XDMF 3, 3DCoRectMesh: Dimensions, Origin and Spacing slowest first (z, y, x); VTK's reader reverses them to x, y, z */
-/* Also used by the parallel grid writer; ncomp 1, 3, 6 (xx yy zz yz xz xy) or 9 map to Scalar, Vector, Tensor6, Tensor. */
+/* Also used by the parallel grid writer; ncomp 1, 3, 6 or 9 map to Scalar, Vector (x, y, z), Tensor6 and Tensor, whose
+   component orders XDMF fixes: Tensor6 is the upper triangle row by row (xx, xy, xz, yy, yz, zz), Tensor all nine row
+   by row (xx, xy, xz, yx, ...). The values must be stored in that order, or ParaView mislabels the components. */
 PetscErrorCode TkGridXdmfWrite(const char tmp_path[], const char h5_path[], const TkGrid *g, PetscInt nf, const TkGridField fs[])
 {
   const char *h5 = BaseName(h5_path);

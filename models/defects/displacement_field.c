@@ -18,8 +18,9 @@ struct _p_TkDisplacement {
   PetscInt            ndis;
   Dislocation         dis[TK_MAX_DISLOCATIONS];
   PetscReal           rcore;   /* core regularisation radius, m */
-  TkGrid              ugrid;   /* u from a file, interpolated trilinearly (0 outside its grid) */
-  PetscReal          *u;
+  TkGrid              ugrid;   /* u from a file (0 outside its grid) */
+  PetscReal          *u;       /* its nodes' u (m), interpolated trilinearly for TkDisplacementEvaluate */
+  PetscReal          *uphase;  /* its nodes' h.u (rad), interpolated as a phase for TkDisplacementPhase */
   TkDefectSet         defects; /* any defects of takagi strain, given with -defects */
   PetscBool           has_defects;
   TkReflection        refl;
@@ -141,6 +142,12 @@ PetscErrorCode TkDisplacementSetUp(TkDisplacement d, const TkBraggFrame *f)
 {
   PetscFunctionBegin;
   d->frame = f;
+  PetscCall(PetscFree(d->uphase));
+  if (d->u) {
+    const size_t n = (size_t)d->ugrid.nz * d->ugrid.ny * d->ugrid.nx;
+    PetscCall(PetscMalloc1(n, &d->uphase));
+    for (size_t q = 0; q < n; q++) d->uphase[q] = f->hlab[0] * d->u[3 * q] + f->hlab[1] * d->u[3 * q + 1] + f->hlab[2] * d->u[3 * q + 2];
+  }
   if (d->has_defects) {
     PetscCheck(d->refl, d->comm, PETSC_ERR_ORDER, "TkDisplacementSetReflection() first");
     PetscCall(TkDefectSetSetUp(d->defects, d->refl, f));
@@ -159,7 +166,7 @@ PetscErrorCode TkDisplacementSetUp(TkDisplacement d, const TkBraggFrame *f)
       for (int i = 0; i < 3; i++) D->ex[i] /= be;
     } else { /* pure screw: any x' perpendicular to the line */
       const PetscReal a[3] = {PetscAbsReal(D->xi[0]) < 0.9 ? 1 : 0, PetscAbsReal(D->xi[0]) < 0.9 ? 0 : 1, 0};
-      PetscReal       dd = a[0] * D->xi[0] + a[1] * D->xi[1];
+      PetscReal       dd   = a[0] * D->xi[0] + a[1] * D->xi[1];
       for (int i = 0; i < 3; i++) D->ex[i] = a[i] - dd * D->xi[i];
       l = PetscSqrtReal(D->ex[0] * D->ex[0] + D->ex[1] * D->ex[1] + D->ex[2] * D->ex[2]);
       for (int i = 0; i < 3; i++) D->ex[i] /= l;
@@ -181,25 +188,24 @@ PetscBool TkDisplacementIsZero(TkDisplacement d) { return (PetscBool)(d->strain 
 void TkEdgeDislocationIsotropic(PetscReal b, PetscReal nu, PetscReal rcore, PetscReal x, PetscReal y, PetscReal u[2])
 {
   const PetscReal r2 = x * x + y * y + rcore * rcore, th = PetscAtan2Real(y, x);
-  u[0]               = b / (2 * PETSC_PI) * (th + x * y / (2 * (1 - nu) * r2));
-  u[1]               = -b / (2 * PETSC_PI) * ((1 - 2 * nu) / (4 * (1 - nu)) * PetscLogReal(r2) + (x * x - y * y) / (4 * (1 - nu) * r2));
+  u[0] = b / (2 * PETSC_PI) * (th + x * y / (2 * (1 - nu) * r2));
+  u[1] = -b / (2 * PETSC_PI) * ((1 - 2 * nu) / (4 * (1 - nu)) * PetscLogReal(r2) + (x * x - y * y) / (4 * (1 - nu) * r2));
 }
 
-void TkDisplacementEvaluate(TkDisplacement d, const PetscReal r[3], PetscReal u[3])
+/* every source of u except the -u_file grid */
+static void EvaluateModels(TkDisplacement d, const PetscReal r[3], PetscReal u[3])
 {
   const TkBraggFrame *f = d->frame;
   const PetscReal     s = d->strain * (r[0] * f->n[0] + r[1] * f->n[1] + r[2] * f->n[2]);
 
   for (int i = 0; i < 3; i++) u[i] = s * f->n[i];
-  if (d->u)
-    for (int i = 0; i < 3; i++) u[i] += TkGridInterpolate(&d->ugrid, 3, d->u, i, r);
   if (d->has_defects) {
     PetscReal ud[3], g[3][3];
     TkDefectSetEvaluate(d->defects, r, ud, g);
     for (int i = 0; i < 3; i++) u[i] += ud[i];
   }
   for (PetscInt q = 0; q < d->ndis; q++) {
-    const Dislocation *D = &d->dis[q];
+    const Dislocation *D    = &d->dis[q];
     PetscReal          p[3] = {r[0] - D->pos[0], r[1] - D->pos[1], r[2] - D->pos[2]}, ue[2] = {0, 0};
     const PetscReal    x = p[0] * D->ex[0] + p[1] * D->ex[1] + p[2] * D->ex[2], y = p[0] * D->ey[0] + p[1] * D->ey[1] + p[2] * D->ey[2];
     const PetscReal    uz = D->bs / (2 * PETSC_PI) * PetscAtan2Real(y, x); /* Hirth & Lothe eq. 3-2 */
@@ -208,13 +214,25 @@ void TkDisplacementEvaluate(TkDisplacement d, const PetscReal r[3], PetscReal u[
   }
 }
 
+void TkDisplacementEvaluate(TkDisplacement d, const PetscReal r[3], PetscReal u[3])
+{
+  EvaluateModels(d, r, u);
+  if (d->u)
+    for (int i = 0; i < 3; i++) u[i] += TkGridInterpolate(&d->ugrid, 3, d->u, i, r);
+}
+
+/* The solver needs only e^{-i h.u}: the grid's h.u is interpolated as a phase, so a dislocation's cut in the file
+   (a jump of h.b = 2 pi n between nodes) leaves e^{-i h.u} smooth and the error second order in the grid spacing;
+   interpolating u itself would spread the jump over a cell, a first-order error along the whole cut. */
 PetscReal TkDisplacementPhase(TkDisplacement d, const PetscReal r[3])
 {
   const TkBraggFrame *f = d->frame;
-  PetscReal           u[3];
+  PetscReal           u[3], phi;
 
-  TkDisplacementEvaluate(d, r, u);
-  return f->hlab[0] * u[0] + f->hlab[1] * u[1] + f->hlab[2] * u[2] + d->ramp[0] * r[0] + d->ramp[1] * r[1] + d->ramp[2] * r[2];
+  EvaluateModels(d, r, u);
+  phi = f->hlab[0] * u[0] + f->hlab[1] * u[1] + f->hlab[2] * u[2] + d->ramp[0] * r[0] + d->ramp[1] * r[1] + d->ramp[2] * r[2];
+  if (d->uphase) phi += TkGridInterpolatePhase(&d->ugrid, d->uphase, r);
+  return phi;
 }
 
 PetscErrorCode TkDisplacementView(TkDisplacement d, PetscViewer v)
@@ -224,8 +242,9 @@ PetscErrorCode TkDisplacementView(TkDisplacement d, PetscViewer v)
   if (d->strain != 0) PetscCall(PetscViewerASCIIPrintf(v, "Uniform strain along h: %g\n", (double)d->strain));
   if (d->ramp[0] != 0 || d->ramp[1] != 0 || d->ramp[2] != 0) PetscCall(PetscViewerASCIIPrintf(v, "Phase ramp (rad/um): %g, %g, %g\n", (double)(1e-6 * d->ramp[0]), (double)(1e-6 * d->ramp[1]), (double)(1e-6 * d->ramp[2])));
   for (PetscInt q = 0; q < d->ndis; q++)
-    PetscCall(PetscViewerASCIIPrintf(v, "Dislocation: line [%g %g %g], b = [%g %g %g] (edge %.3f nm, screw %.3f nm), at (%g, %g, %g) nm\n", (double)d->dis[q].line_uvw[0], (double)d->dis[q].line_uvw[1], (double)d->dis[q].line_uvw[2], (double)d->dis[q].burgers_uvw[0],
-                                     (double)d->dis[q].burgers_uvw[1], (double)d->dis[q].burgers_uvw[2], (double)(1e9 * d->dis[q].be), (double)(1e9 * d->dis[q].bs), (double)(1e9 * d->dis[q].pos[0]), (double)(1e9 * d->dis[q].pos[1]), (double)(1e9 * d->dis[q].pos[2])));
+    PetscCall(PetscViewerASCIIPrintf(v, "Dislocation: line [%g %g %g], b = [%g %g %g] (edge %.3f nm, screw %.3f nm), at (%g, %g, %g) nm\n", (double)d->dis[q].line_uvw[0], (double)d->dis[q].line_uvw[1], (double)d->dis[q].line_uvw[2],
+                                     (double)d->dis[q].burgers_uvw[0], (double)d->dis[q].burgers_uvw[1], (double)d->dis[q].burgers_uvw[2], (double)(1e9 * d->dis[q].be), (double)(1e9 * d->dis[q].bs), (double)(1e9 * d->dis[q].pos[0]),
+                                     (double)(1e9 * d->dis[q].pos[1]), (double)(1e9 * d->dis[q].pos[2])));
   PetscFunctionReturn(0);
 }
 
@@ -233,6 +252,7 @@ PetscErrorCode TkDisplacementDestroy(TkDisplacement *d)
 {
   PetscFunctionBegin;
   if (*d) PetscCall(PetscFree((*d)->u));
+  if (*d) PetscCall(PetscFree((*d)->uphase));
   if (*d && (*d)->defects) PetscCall(TkDefectSetDestroy(&(*d)->defects));
   PetscCall(PetscFree(*d));
   PetscFunctionReturn(0);

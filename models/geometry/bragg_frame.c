@@ -40,6 +40,8 @@ void TkBraggFramePlaneNormal(const TkBraggFrame *f, const PetscReal hkl[3], Pets
   Normalize(lab);
 }
 
+/* Called collectively by every rank with the same inputs: user errors are raised on PETSC_COMM_WORLD so that
+   they are reported once. */
 PetscErrorCode TkBraggFrameSetUp(TkReflection refl, PetscReal energy_keV, const PetscReal crystal_x[3], const PetscReal *orientation, TkBraggFrame *f)
 {
   const char     *name;
@@ -51,7 +53,7 @@ PetscErrorCode TkBraggFrameSetUp(TkReflection refl, PetscReal energy_keV, const 
   PetscCall(TkReflectionGetBraggAngle(refl, energy_keV, &th));
   PetscCall(TkReflectionGetName(refl, &name, &hkl));
   x = Crystal_GetCrystal(name, NULL, NULL);
-  PetscCheck(x, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "unknown crystal '%s'", name);
+  PetscCheck(x, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "unknown crystal '%s'", name);
   {
     const PetscReal a = 1e-10 * x->a, b = 1e-10 * x->b, c = 1e-10 * x->c, d2r = PETSC_PI / 180;
     const PetscReal ca = PetscCosReal(x->alpha * d2r), cb = PetscCosReal(x->beta * d2r), cg = PetscCosReal(x->gamma * d2r), sg = PetscSinReal(x->gamma * d2r);
@@ -84,11 +86,11 @@ PetscErrorCode TkBraggFrameSetUp(TkReflection refl, PetscReal energy_keV, const 
       for (int j = 0; j < 3; j++) {
         PetscReal d = 0;
         for (int l = 0; l < 3; l++) d += f->U[l][i] * f->U[l][j];
-        PetscCheck(PetscAbsReal(d - (i == j)) < 1e-6, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-orientation is not a rotation matrix (U^T U differs from I by %g)", (double)PetscAbsReal(d - (i == j)));
+        PetscCheck(PetscAbsReal(d - (i == j)) < 1e-6, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-orientation is not a rotation matrix (U^T U differs from I by %g)", (double)PetscAbsReal(d - (i == j)));
       }
     MatVec(f->U, G, Gl);
     Normalize(Gl);
-    PetscCheck(Dot(Gl, n) > 1 - 1e-8, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+    PetscCheck(Dot(Gl, n) > 1 - 1e-8, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
                "-orientation puts h along (%.4f, %.4f, %.4f) in the lab, not along the Bragg direction (0, %.4f, %.4f) (lab x, y up, z downstream); use -crystal_x instead to choose the azimuth", (double)Gl[0], (double)Gl[1], (double)Gl[2], (double)n[1], (double)n[2]);
   } else {
     /* U maps (G, X, G x X) onto (n, t, n x t): X is the crystal direction crystal_x made perpendicular to G */
@@ -104,7 +106,7 @@ PetscErrorCode TkBraggFrameSetUp(TkReflection refl, PetscReal energy_keV, const 
     }
     const PetscReal g = Dot(X, Gh);
     for (int i = 0; i < 3; i++) X[i] -= g * Gh[i];
-    PetscCheck(Dot(X, X) > 1e-12 * (crystal_x ? Dot(X, X) + g * g : 1), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-crystal_x is parallel to h; choose a lattice direction not along the reflection");
+    PetscCheck(Dot(X, X) > 1e-12 * (crystal_x ? Dot(X, X) + g * g : 1), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-crystal_x is parallel to h; choose a lattice direction not along the reflection");
     Normalize(X);
     Cross(Gh, X, Y);
     Cross(n, t, nt);

@@ -6,12 +6,12 @@
 #include <fftw3.h> /* after complex.h: fftw_complex is double complex */
 
 struct _p_TkFarField {
-  MPI_Comm       comm;
-  PetscInt       N1, N2, N1pad, N2pad;
-  fftw_complex  *b1, *b2;
-  fftw_plan      p1, p2;
-  double complex *B, *Ball; /* nlt x N1 and Nt x N1 */
-  PetscInt       capB, capAll;
+  MPI_Comm        comm;
+  PetscInt        N1, N2, N1pad, N2pad;
+  fftw_complex   *b1, *b2;
+  fftw_plan       p1, p2, p1b, p2b; /* forward transforms and their adjoints (FFTW_BACKWARD, unnormalised) */
+  double complex *B, *Ball;         /* nlt x N1 and Nt x N1 */
+  PetscInt        capB, capAll;
 };
 
 PetscErrorCode TkFarFieldCreate(MPI_Comm comm, PetscInt N1, PetscInt N2, PetscInt N1pad, PetscInt N2pad, TkFarField *ff)
@@ -29,11 +29,14 @@ PetscErrorCode TkFarFieldCreate(MPI_Comm comm, PetscInt N1, PetscInt N2, PetscIn
   f->b2    = fftw_alloc_complex((size_t)N2pad);
   f->p1    = fftw_plan_dft_1d((int)N1pad, f->b1, f->b1, FFTW_FORWARD, FFTW_ESTIMATE);
   f->p2    = fftw_plan_dft_1d((int)N2pad, f->b2, f->b2, FFTW_FORWARD, FFTW_ESTIMATE);
+  f->p1b   = fftw_plan_dft_1d((int)N1pad, f->b1, f->b1, FFTW_BACKWARD, FFTW_ESTIMATE);
+  f->p2b   = fftw_plan_dft_1d((int)N2pad, f->b2, f->b2, FFTW_BACKWARD, FFTW_ESTIMATE);
   *ff      = f;
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TkFarFieldFrame(TkFarField f, PetscInt Np, PetscInt nlt, const double complex *exit, PetscReal drho, PetscReal dt, PetscReal scale, PetscReal *frame)
+/* The frame |A|^2 scale and/or the amplitude A on rank 0 */
+static PetscErrorCode Transform(TkFarField f, PetscInt Np, PetscInt nlt, const double complex *exit, PetscReal drho, PetscReal dt, PetscReal scale, PetscReal *frame, double complex *amp)
 {
   PetscMPIInt rank, size, *counts = NULL, *displs = NULL;
   PetscInt    Nt = nlt;
@@ -52,7 +55,7 @@ PetscErrorCode TkFarFieldFrame(TkFarField f, PetscInt Np, PetscInt nlt, const do
     for (PetscInt p = 0; p < Np; p++) f->b1[p] = exit[(size_t)l * Np + p];
     fftw_execute(f->p1);
     for (PetscInt a = 0; a < f->N1; a++) {
-      const PetscInt q           = (f->N1 / 2 - a + f->N1pad) % f->N1pad; /* rows run down, against e1 (CXI default) */
+      const PetscInt q            = (f->N1 / 2 - a + f->N1pad) % f->N1pad; /* rows run down, against e1 (CXI default) */
       f->B[(size_t)l * f->N1 + a] = f->b1[q] * drho;
     }
   }
@@ -82,12 +85,73 @@ PetscErrorCode TkFarFieldFrame(TkFarField f, PetscInt Np, PetscInt nlt, const do
       for (PetscInt l = 0; l < Nt; l++) f->b2[l] = f->Ball[(size_t)l * f->N1 + a];
       fftw_execute(f->p2);
       for (PetscInt b = 0; b < f->N2; b++) {
-        const PetscInt q           = (f->N2 / 2 - b + f->N2pad) % f->N2pad; /* columns run towards -x (CXI default) */
+        const PetscInt q  = (f->N2 / 2 - b + f->N2pad) % f->N2pad; /* columns run towards -x (CXI default) */
         const double   re = creal(f->b2[q]) * dt, im = cimag(f->b2[q]) * dt;
-        frame[a * f->N2 + b] = scale * (re * re + im * im);
+        if (frame) frame[a * f->N2 + b] = scale * (re * re + im * im);
+        if (amp) amp[a * f->N2 + b] = re + I * im;
       }
     }
     PetscCall(PetscFree2(counts, displs));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkFarFieldFrame(TkFarField f, PetscInt Np, PetscInt nlt, const double complex *exit, PetscReal drho, PetscReal dt, PetscReal scale, PetscReal *frame)
+{
+  PetscFunctionBegin;
+  PetscCall(Transform(f, Np, nlt, exit, drho, dt, scale, frame, NULL));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkFarFieldAmplitude(TkFarField f, PetscInt Np, PetscInt nlt, const double complex *exit, PetscReal drho, PetscReal dt, double complex *amp)
+{
+  PetscFunctionBegin;
+  PetscCall(Transform(f, Np, nlt, exit, drho, dt, 1, NULL, amp));
+  PetscFunctionReturn(0);
+}
+
+/* Adjoint of TkFarFieldAmplitude: the transpose of crop-of-padded-FFT is zero-fill then the unnormalised inverse
+   FFT, cropped to the unpadded length; the column transforms on rank 0, the slices scattered back to their ranks. */
+PetscErrorCode TkFarFieldAmplitudeAdjoint(TkFarField f, PetscInt Np, PetscInt nlt, const double complex *g_amp, PetscReal drho, PetscReal dt, double complex *g_exit)
+{
+  PetscMPIInt rank, size, *counts = NULL, *displs = NULL, mine = (PetscMPIInt)(2 * nlt * f->N1);
+  PetscInt    Nt = nlt;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(f->comm, &size));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &Nt, 1, MPIU_INT, MPI_SUM, f->comm));
+  if (nlt > f->capB) {
+    PetscCall(PetscFree(f->B));
+    PetscCall(PetscMalloc1((size_t)nlt * f->N1, &f->B));
+    f->capB = nlt;
+  }
+  if (rank == 0) {
+    PetscCall(PetscMalloc2(size, &counts, size, &displs));
+    if (Nt > f->capAll) {
+      PetscCall(PetscFree(f->Ball));
+      PetscCall(PetscMalloc1((size_t)Nt * f->N1, &f->Ball));
+      f->capAll = Nt;
+    }
+    for (PetscInt a = 0; a < f->N1; a++) {
+      for (PetscInt q = 0; q < f->N2pad; q++) f->b2[q] = 0;
+      for (PetscInt b = 0; b < f->N2; b++) f->b2[(f->N2 / 2 - b + f->N2pad) % f->N2pad] = g_amp[a * f->N2 + b] * dt;
+      fftw_execute(f->p2b);
+      for (PetscInt l = 0; l < Nt; l++) f->Ball[(size_t)l * f->N1 + a] = f->b2[l];
+    }
+  }
+  PetscCallMPI(MPI_Gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, f->comm));
+  if (rank == 0) {
+    displs[0] = 0;
+    for (PetscMPIInt r = 1; r < size; r++) displs[r] = displs[r - 1] + counts[r - 1];
+  }
+  PetscCallMPI(MPI_Scatterv(rank == 0 ? (double *)f->Ball : NULL, counts, displs, MPI_DOUBLE, f->B, mine, MPI_DOUBLE, 0, f->comm));
+  if (rank == 0) PetscCall(PetscFree2(counts, displs));
+  for (PetscInt l = 0; l < nlt; l++) {
+    for (PetscInt q = 0; q < f->N1pad; q++) f->b1[q] = 0;
+    for (PetscInt a = 0; a < f->N1; a++) f->b1[(f->N1 / 2 - a + f->N1pad) % f->N1pad] = f->B[(size_t)l * f->N1 + a] * drho;
+    fftw_execute(f->p1b);
+    for (PetscInt p = 0; p < Np; p++) g_exit[(size_t)l * Np + p] = f->b1[p];
   }
   PetscFunctionReturn(0);
 }
@@ -98,6 +162,8 @@ PetscErrorCode TkFarFieldDestroy(TkFarField *ff)
   if (!*ff) PetscFunctionReturn(0);
   fftw_destroy_plan((*ff)->p1);
   fftw_destroy_plan((*ff)->p2);
+  fftw_destroy_plan((*ff)->p1b);
+  fftw_destroy_plan((*ff)->p2b);
   fftw_free((*ff)->b1);
   fftw_free((*ff)->b2);
   PetscCall(PetscFree((*ff)->B));

@@ -13,14 +13,17 @@
      ER   x' = S y
      HIO  x' = y in S, x - beta y outside
      RAAR x' = y in S, beta x + (1 - 2 beta) y outside
-   and y = x'. Shrink-wrap every -sw_period iterations: S' = (G_sigma * |S x|) > threshold max(G_sigma * |S x|). */
+   and y = x'. Shrink-wrap every -sw_period iterations: S' = (G_sigma * |S x|) > threshold max(G_sigma * |S x|).
+   The projection runs inside the FFT's Fourier pass (on the data stored in its Fourier layout) and the update on each
+   plane right after its backward transform (phasing_fft.c), so an iteration reads and writes the arrays as few times
+   as the transforms themselves do. */
 #include "phasing_impl.h"
 #include "options.h"
 
 const char *const TkPhaseLLKTypes[] = {"poisson", "gaussian", "TkPhaseLLKType", "TK_PHASE_LLK_", NULL};
 
 static PetscClassId  TK_PHASE_CLASSID;
-static PetscLogEvent TK_EVENT_FFT, TK_EVENT_PROJECT, TK_EVENT_UPDATE, TK_EVENT_SW;
+static PetscLogEvent TK_EVENT_FFT, TK_EVENT_SW;
 
 /* counter-based random numbers: the same value for a voxel whatever the decomposition */
 static inline unsigned long long Mix64(unsigned long long z)
@@ -39,9 +42,7 @@ PetscErrorCode TkPhasingCreate(MPI_Comm comm, TkPhasing *ph)
   PetscFunctionBegin;
   if (!TK_PHASE_CLASSID) {
     PetscCall(PetscClassIdRegister("TakagiPhasing", &TK_PHASE_CLASSID));
-    PetscCall(PetscLogEventRegister("TkPhaseFFT", TK_PHASE_CLASSID, &TK_EVENT_FFT));
-    PetscCall(PetscLogEventRegister("TkPhaseProject", TK_PHASE_CLASSID, &TK_EVENT_PROJECT));
-    PetscCall(PetscLogEventRegister("TkPhaseUpdate", TK_PHASE_CLASSID, &TK_EVENT_UPDATE));
+    PetscCall(PetscLogEventRegister("TkPhaseFFT", TK_PHASE_CLASSID, &TK_EVENT_FFT)); /* with the fused projection and update */
     PetscCall(PetscLogEventRegister("TkPhaseShrinkWrap", TK_PHASE_CLASSID, &TK_EVENT_SW));
   }
   PetscCall(PetscNew(&p));
@@ -64,6 +65,7 @@ PetscErrorCode TkPhasingCreate(MPI_Comm comm, TkPhasing *ph)
   p->free_block        = 3;
   p->print_period      = 50;
   p->best_run          = -1;
+  p->lab_threshold     = 0.3;
   *ph                  = p;
   PetscFunctionReturn(0);
 }
@@ -89,10 +91,20 @@ PetscErrorCode TkPhasingSetFromOptions(TkPhasing p)
   PetscCall(PetscOptionsEnum("-llk", "Log-likelihood that ranks the runs and is printed", "TkPhasingSetFromOptions", TkPhaseLLKTypes, (PetscEnum)p->llk_type, (PetscEnum *)&p->llk_type, NULL));
   PetscCall(PetscOptionsInt("-print_period", "Progress line every this many iterations (0: none) [50]", "TkPhasingSetFromOptions", p->print_period, &p->print_period, NULL));
   PetscCall(PetscOptionsBool("-remove_ramp", "Remove the linear phase ramp of the object before writing [off]", "TkPhasingWrite", p->remove_ramp, &p->remove_ramp, NULL));
+  PetscCall(PetscOptionsString("-fft", "3D FFT: slab (bitwise identical at any rank count) or fftw_mpi (fftw_mpi_plan_dft_3d) [slab]", "TkPhasingSetUp", p->fft_kind, p->fft_kind, sizeof(p->fft_kind), NULL));
   PetscCall(
-      PetscOptionsString("-fft_rigor", "FFTW planner: estimate (bitwise identical at any rank count) or measure (faster for large powers of 2, not reproducible) [estimate]", "TkPhasingSetUp", p->fft_rigor, p->fft_rigor, sizeof(p->fft_rigor), NULL));
+      PetscOptionsString("-fft_rigor", "FFTW planner: estimate (deterministic) or measure (faster; slab: plans of rank 0 on every rank, fixed by -fft_wisdom) [estimate]", "TkPhasingSetUp", p->fft_rigor, p->fft_rigor, sizeof(p->fft_rigor), NULL));
+  PetscCall(PetscOptionsString("-fft_wisdom", "FFTW wisdom file of the measured slab plans: read if it exists, else written (needs -fft_rigor measure)", "TkPhasingSetUp", p->fft_wisdom, p->fft_wisdom, sizeof(p->fft_wisdom), NULL));
   PetscCall(PetscOptionsString("-o", "Output CXI file of the object (/entry_1/image_1/data, PyNX layout)", "TkPhasingWrite", p->output, p->output, sizeof(p->output), NULL));
   PetscCall(PetscOptionsString("-object", "Output HDF5 (+ XDMF) of amplitude, phase_hu, support", "TkPhasingWrite", p->object, p->object, sizeof(p->object), NULL));
+  PetscCall(PetscOptionsString("-object_lab", "Output HDF5 (+ XDMF) of the object on an orthogonal lab grid, takagi bcdi's object layout, and its twin (<base>_twin.h5); needs a takagi bcdi CXI file", "TkPhasingWrite", p->object_lab, p->object_lab,
+                               sizeof(p->object_lab), NULL));
+  PetscCall(PetscOptionsReal("-lab_threshold", "-object_lab: the crystal is |psi| above this fraction of its maximum [0.3]", "TkPhasingWrite", p->lab_threshold, &p->lab_threshold, NULL));
+  {
+    PetscReal nm = p->lab_spacing * 1e9;
+    PetscCall(PetscOptionsReal("-lab_spacing_nm", "-object_lab: grid spacing (nm; 0: the finest detector-frame voxel size) [0]", "TkPhasingWrite", nm, &nm, NULL));
+    p->lab_spacing = nm * 1e-9;
+  }
   PetscCall(PetscOptionsString("-plot", "PNG of amplitude and phase central slices (needs -object)", "TkPhasingWrite", p->plot, p->plot, sizeof(p->plot), NULL));
   PetscCall(PetscOptionsBool("-quiet", "No progress lines", "TkPhasingSolve", p->quiet, &p->quiet, &set));
   PetscOptionsEnd();
@@ -114,7 +126,13 @@ PetscErrorCode TkPhasingSetFromOptions(TkPhasing p)
     PetscCall(PetscStrcmp(p->fft_kind, "slab", &e));
     PetscCall(PetscStrcmp(p->fft_kind, "fftw_mpi", &m));
     PetscCheck(e || m, p->comm, PETSC_ERR_USER_INPUT, "-fft '%s': choose slab or fftw_mpi", p->fft_kind);
+    if (p->fft_wisdom[0]) {
+      PetscCall(PetscStrcmp(p->fft_rigor, "measure", &m));
+      PetscCheck(m && e, p->comm, PETSC_ERR_USER_INPUT, "-fft_wisdom needs -fft slab -fft_rigor measure (it holds the measured slab plans)");
+    }
   }
+  PetscCheck(!PetscIsInfOrNanReal(p->lab_threshold) && p->lab_threshold > 0 && p->lab_threshold < 1, p->comm, PETSC_ERR_USER_INPUT, "-lab_threshold must lie in (0, 1)");
+  PetscCheck(!PetscIsInfOrNanReal(p->lab_spacing) && p->lab_spacing >= 0, p->comm, PETSC_ERR_USER_INPUT, "-lab_spacing_nm must be >= 0");
   PetscCheck(!p->plot[0] || p->object[0], p->comm, PETSC_ERR_USER_INPUT, "-plot needs -object (the plot reads the object file)");
   PetscCall(TkPhasingSetAlgorithm(p, p->algorithm));
   PetscFunctionReturn(0);
@@ -145,17 +163,14 @@ PetscErrorCode TkPhasingSetShape(TkPhasing p, const PetscInt N[3])
   PetscCheck(!p->shape_set, p->comm, PETSC_ERR_ARG_WRONGSTATE, "the shape is set once");
   for (int j = 0; j < 3; j++) PetscCheck(N[j] >= 2 && N[j] <= 4096, p->comm, PETSC_ERR_USER_INPUT, "array sizes must lie between 2 and 4096, got %" PetscInt_FMT, N[j]);
   for (int j = 0; j < 3; j++) p->N[j] = N[j];
-  p->Ntot  = (double)N[0] * N[1] * N[2];
-  p->alloc = fftw_mpi_local_size_3d(N[0], N[1], N[2], p->comm, &ln0, &z0);
-  {
-    ptrdiff_t a2;
-    PetscCall(TkSlabFFTLocalSize(p->comm, N, &a2));
-    p->alloc = PetscMax(p->alloc, a2);
-  }
+  p->Ntot = (double)N[0] * N[1] * N[2];
+  fftw_mpi_local_size_3d(N[0], N[1], N[2], p->comm, &ln0, &z0);
+  PetscCall(TkPhaseFFTLocalSize(p->comm, N, &p->alloc, &p->l1, &p->y0));
   p->ln0   = ln0;
   p->z0    = z0;
   p->plane = (size_t)N[1] * N[2];
   p->nloc  = (size_t)ln0 * p->plane;
+  p->nfour = (size_t)p->l1 * N[0] * N[2];
   {
     const double bytes = (double)p->nloc * (3 * 16 + 8 + 3) + 1e6;
     PetscCheck(bytes < 64e9, PETSC_COMM_SELF, PETSC_ERR_MEM, "a %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " reconstruction needs %.3g GB on each of %d ranks", N[0], N[1], N[2], bytes / 1e9, p->size);
@@ -171,8 +186,11 @@ PetscErrorCode TkPhasingSetShape(TkPhasing p, const PetscInt N[3])
   p->x = fftw_alloc_complex((size_t)PetscMax(p->alloc, 1));
   p->y = fftw_alloc_complex((size_t)PetscMax(p->alloc, 1));
   PetscCheck(p->x && p->y, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for the FFT buffers");
-  PetscCall(PetscMalloc5(PetscMax(p->nloc, 1), &p->amp, PetscMax(p->nloc, 1), &p->flag, PetscMax(p->nloc, 1), &p->sup, PetscMax(p->nloc, 1), &p->supbest, PetscMax(p->nloc, 1), &p->sup0));
-  PetscCall(PetscMalloc1((size_t)N[0] * TK_PHASE_NSUMS, &p->planesum));
+  {
+    const size_t nd = PetscMax(PetscMax(p->nloc, p->nfour), 1); /* data: plane layout, then Fourier layout */
+    PetscCall(PetscMalloc5(nd, &p->amp, nd, &p->flag, PetscMax(p->nloc, 1), &p->sup, PetscMax(p->nloc, 1), &p->supbest, PetscMax(p->nloc, 1), &p->sup0));
+  }
+  PetscCall(PetscMalloc1((size_t)PetscMax(N[0], N[1]) * TK_PHASE_NSUMS, &p->planesum));
   p->shape_set = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
@@ -204,35 +222,47 @@ PetscErrorCode TkPhasingSetIntensityLocal(TkPhasing p, const PetscReal *counts, 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TkPhasePlaneReduce(TkPhasing p, const PetscReal *local, PetscInt k, PetscReal *result)
+/* planes [start, start + n) of total, k sums each, added in global plane order */
+static PetscErrorCode ReduceInPlaneOrder(TkPhasing p, PetscInt total, ptrdiff_t start, ptrdiff_t n, const PetscReal *local, PetscInt k, PetscReal *result)
 {
   PetscFunctionBegin;
   PetscCheck(k <= TK_PHASE_NSUMS, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "too many sums");
-  PetscCall(PetscArrayzero(p->planesum, p->N[0] * k));
-  if (p->ln0) PetscCall(PetscArraycpy(p->planesum + p->z0 * k, local, p->ln0 * k));
+  PetscCall(PetscArrayzero(p->planesum, total * k));
+  if (n) PetscCall(PetscArraycpy(p->planesum + start * k, local, n * k));
   /* each entry is non-zero on one rank only: the sum is exact */
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, p->planesum, (int)(p->N[0] * k), MPIU_REAL, MPI_SUM, p->comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, p->planesum, (int)(total * k), MPIU_REAL, MPI_SUM, p->comm));
   for (PetscInt j = 0; j < k; j++) result[j] = 0;
-  for (PetscInt i = 0; i < p->N[0]; i++)
+  for (PetscInt i = 0; i < total; i++)
     for (PetscInt j = 0; j < k; j++) result[j] += p->planesum[i * k + j];
   PetscFunctionReturn(0);
 }
 
-/* y <- F(y) (backward: unnormalised inverse) */
-static PetscErrorCode ExecuteFFT(TkPhasing p, int backward)
+PetscErrorCode TkPhasePlaneReduce(TkPhasing p, const PetscReal *local, PetscInt k, PetscReal *result)
+{
+  PetscFunctionBegin;
+  PetscCall(ReduceInPlaneOrder(p, p->N[0], p->z0, p->ln0, local, k, result));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkPhaseFourierPlaneReduce(TkPhasing p, const PetscReal *local, PetscInt k, PetscReal *result)
+{
+  PetscFunctionBegin;
+  PetscCall(ReduceInPlaneOrder(p, p->N[1], p->y0, p->l1, local, k, result));
+  PetscFunctionReturn(0);
+}
+
+/* y <- F^-1 op F y (unnormalised), the parts that mode says (phasing_fft.c) */
+static PetscErrorCode RoundTrip(TkPhasing p, int mode, TkPhaseFourierOp op, void *ctx, TkPhasePlaneOp pop, void *pctx)
 {
   PetscLogDouble t0, t1;
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(TK_EVENT_FFT, 0, 0, 0, 0));
   PetscCall(PetscTime(&t0));
-  if (p->use_slab)
-    PetscCall(TkSlabFFTExecute(p->slab, backward));
-  else
-    fftw_execute(backward ? p->bwd : p->fwd);
+  PetscCall(TkPhaseFFTRoundTrip(p->fft, mode, op, ctx, pop, pctx));
   PetscCall(PetscTime(&t1));
   p->fft_seconds += t1 - t0;
-  p->fft_count++;
+  p->fft_count += (mode & TK_FFT_FORWARD ? 1 : 0) + (mode & TK_FFT_BACKWARD ? 1 : 0);
   PetscCall(PetscLogEventEnd(TK_EVENT_FFT, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
@@ -276,46 +306,52 @@ static PetscErrorCode SupportFromSmoothed(TkPhasing p, PetscReal threshold)
   PetscFunctionReturn(0);
 }
 
+/* Fourier op of the shrink-wrap smoothing: multiply by the Gaussian transfer function / Ntot */
+static void GaussianOp(void *ctx, ptrdiff_t a1, PetscInt j0, PetscInt nb, fftw_complex *buf)
+{
+  TkPhasing      p  = (TkPhasing)ctx;
+  const PetscInt N0 = p->N[0];
+  const double   g1 = p->g1[p->y0 + a1] / p->Ntot;
+
+  for (PetscInt jj = 0; jj < nb; jj++) {
+    const double  g12 = g1 * p->g2[j0 + jj];
+    fftw_complex *col = buf + (size_t)jj * N0;
+    for (PetscInt a0 = 0; a0 < N0; a0++) col[a0] *= g12 * p->g0[a0];
+  }
+}
+
 static PetscErrorCode ShrinkWrap(TkPhasing p)
 {
-  const PetscInt N1 = p->N[1], N2 = p->N[2];
-
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(TK_EVENT_SW, 0, 0, 0, 0));
   PetscCall(GaussianFactors(p, p->sw_sigma));
   for (size_t q = 0; q < p->nloc; q++) p->y[q] = p->sup[q] ? cabs(p->x[q]) : 0; /* the object: inside the support (HIO's outside values are feedback) */
-  if (p->sw_sigma > 0) {
-    PetscCall(ExecuteFFT(p, 0));
-    for (ptrdiff_t k = 0; k < p->ln0; k++) {
-      const double gk = p->g0[p->z0 + k] / p->Ntot;
-      for (PetscInt i = 0; i < N1; i++) {
-        const double  gi  = gk * p->g1[i];
-        fftw_complex *row = p->y + ((size_t)k * N1 + i) * N2;
-        for (PetscInt j = 0; j < N2; j++) row[j] *= gi * p->g2[j];
-      }
-    }
-    PetscCall(ExecuteFFT(p, 1));
-  }
+  if (p->sw_sigma > 0) PetscCall(RoundTrip(p, TK_FFT_FORWARD | TK_FFT_BACKWARD, GaussianOp, p, NULL, NULL));
   PetscCall(SupportFromSmoothed(p, p->sw_threshold));
   for (size_t q = 0; q < p->nloc; q++) p->y[q] = p->x[q];
   PetscCall(PetscLogEventEnd(TK_EVENT_SW, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
+/* Fourier op of the autocorrelation: I conj(w(a)) (free pixels count as measured, masked ones are 0) */
+static void AutocorrelationOp(void *ctx, ptrdiff_t a1, PetscInt j0, PetscInt nb, fftw_complex *buf)
+{
+  TkPhasing      p  = (TkPhasing)ctx;
+  const PetscInt N0 = p->N[0], N2 = p->N[2];
+
+  for (PetscInt jj = 0; jj < nb; jj++) {
+    const size_t         o   = ((size_t)a1 * N2 + j0 + jj) * N0;
+    const double complex w12 = conj(p->w1[p->y0 + a1] * p->w2[j0 + jj]);
+    for (PetscInt a0 = 0; a0 < N0; a0++) buf[(size_t)jj * N0 + a0] = p->flag[o + a0] == TK_PIX_MASKED ? 0 : (p->amp[o + a0] * p->amp[o + a0] / p->Ntot) * (w12 * conj(p->wf0[a0]));
+  }
+}
+
 /* Initial support: the autocorrelation modulus |F^-1(I)|, centred at N/2 by the factor conj(w(a)), above a fraction
-   of its maximum. Free pixels count as measured here; masked ones are 0. */
+   of its maximum. */
 static PetscErrorCode AutocorrelationSupport(TkPhasing p)
 {
-  const PetscInt N1 = p->N[1], N2 = p->N[2];
-
   PetscFunctionBegin;
-  for (ptrdiff_t k = 0; k < p->ln0; k++)
-    for (PetscInt i = 0; i < N1; i++)
-      for (PetscInt j = 0; j < N2; j++) {
-        const size_t q = ((size_t)k * N1 + i) * N2 + j;
-        p->y[q]        = p->flag[q] == TK_PIX_MASKED ? 0 : (p->amp[q] * p->amp[q] / p->Ntot) * conj(p->w0[k] * p->w1[i] * p->w2[j]);
-      }
-  PetscCall(ExecuteFFT(p, 1));
+  PetscCall(RoundTrip(p, TK_FFT_BACKWARD, AutocorrelationOp, p, NULL, NULL));
   for (size_t q = 0; q < p->nloc; q++) p->y[q] = cabs(p->y[q]);
   PetscCall(SupportFromSmoothed(p, p->support_threshold));
   PetscFunctionReturn(0);
@@ -326,7 +362,6 @@ PetscErrorCode TkPhasingSetUp(TkPhasing p)
   PetscRandom        rnd;
   PetscReal          u;
   unsigned long long free_key;
-  unsigned           flags;
 
   PetscFunctionBegin;
   if (p->setup) PetscFunctionReturn(0);
@@ -344,29 +379,24 @@ PetscErrorCode TkPhasingSetUp(TkPhasing p)
     PetscCall(PetscFree2(counts, mask));
   }
   PetscCheck(p->shape_set && p->intensity_set, p->comm, PETSC_ERR_ARG_WRONGSTATE, "no data: give -data FILE");
-  /* plans: FFTW_ESTIMATE is deterministic, and its results do not depend on the decomposition */
+  if (p->object_lab[0]) PetscCall(TkPhaseLabCheckGeometry(p)); /* before any iteration */
+  /* the FFT (phasing_fft.c) on the work array y */
   {
-    PetscBool m;
-    PetscCall(PetscStrcmp(p->fft_rigor, "measure", &m));
-    flags = m ? FFTW_MEASURE : FFTW_ESTIMATE;
-  }
-  PetscCall(PetscStrcmp(p->fft_kind, "slab", &p->use_slab));
-  if (p->use_slab)
-    PetscCall(TkSlabFFTCreate(p->comm, p->N, p->y, flags, &p->slab));
-  else {
-    p->fwd = fftw_mpi_plan_dft_3d(p->N[0], p->N[1], p->N[2], p->y, p->y, p->comm, FFTW_FORWARD, flags);
-    p->bwd = fftw_mpi_plan_dft_3d(p->N[0], p->N[1], p->N[2], p->y, p->y, p->comm, FFTW_BACKWARD, flags);
-    PetscCheck(p->fwd && p->bwd, p->comm, PETSC_ERR_LIB, "FFTW could not plan the %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " transform", p->N[0], p->N[1], p->N[2]);
+    PetscBool measure, slab;
+    PetscCall(PetscStrcmp(p->fft_rigor, "measure", &measure));
+    PetscCall(PetscStrcmp(p->fft_kind, "slab", &slab));
+    PetscCall(TkPhaseFFTCreate(p->comm, p->N, p->y, slab, measure, p->fft_wisdom, &p->fft));
   }
   /* centring modulation per axis */
-  PetscCall(PetscMalloc3(PetscMax(p->ln0, 1), &p->w0, p->N[1], &p->w1, p->N[2], &p->w2));
+  PetscCall(PetscMalloc4(PetscMax(p->ln0, 1), &p->w0, p->N[1], &p->w1, p->N[2], &p->w2, p->N[0], &p->wf0));
   {
-    double complex *w[3] = {p->w0, p->w1, p->w2};
-    for (int j = 0; j < 3; j++) {
-      const PetscInt n = j == 0 ? (PetscInt)p->ln0 : p->N[j], off = j == 0 ? (PetscInt)p->z0 : 0, c = p->N[j] / 2;
+    double complex *w[4] = {p->w0, p->w1, p->w2, p->wf0};
+    for (int jj = 0; jj < 4; jj++) {
+      const int      j = jj % 3;
+      const PetscInt n = jj == 0 ? (PetscInt)p->ln0 : p->N[j], off = jj == 0 ? (PetscInt)p->z0 : 0, c = p->N[j] / 2;
       for (PetscInt i = 0; i < n; i++) {
         const long long m = ((long long)c * (i + off)) % p->N[j]; /* exact phase argument */
-        w[j][i]           = (2 * m == p->N[j]) ? -1.0 : m == 0 ? 1.0 : cexp(2 * PETSC_PI * I * (double)m / p->N[j]);
+        w[jj][i]          = (2 * m == p->N[j]) ? -1.0 : m == 0 ? 1.0 : cexp(2 * PETSC_PI * I * (double)m / p->N[j]);
       }
     }
   }
@@ -407,6 +437,16 @@ PetscErrorCode TkPhasingSetUp(TkPhasing p)
     p->total_projected = tot[3];
     PetscCheck(p->total_projected > 0, p->comm, PETSC_ERR_USER_INPUT, "no counts on the measured pixels");
   }
+  /* amplitudes and pixel classes to the Fourier layout, once */
+  {
+    const size_t nd = PetscMax(PetscMax(p->nloc, p->nfour), 1);
+    PetscReal   *f, *fo, *ao;
+    PetscCall(PetscMalloc3(nd, &f, nd, &fo, nd, &ao));
+    for (size_t q = 0; q < p->nloc; q++) f[q] = p->flag[q];
+    PetscCall(TkPhaseFFTToFourierLayout(p->fft, p->amp, f, ao, fo));
+    for (size_t q = 0; q < p->nfour; q++) p->amp[q] = ao[q], p->flag[q] = (unsigned char)fo[q];
+    PetscCall(PetscFree3(f, fo, ao));
+  }
   PetscCall(AutocorrelationSupport(p));
   p->support0 = (PetscInt)CountSupport(p, p->sup);
   PetscCheck(p->support0 > 0, p->comm, PETSC_ERR_USER_INPUT, "the initial support is empty: lower -support_threshold");
@@ -423,59 +463,91 @@ static inline double PoissonTerm(double Ic, double Io)
   return Ic - Io + Io * log(Io / Ic);
 }
 
-/* Fourier-space pass over y = F(x): log-likelihood sums per plane (when llk) and the modulus projection (when
-   project). part: ln0 x TK_PHASE_NSUMS. */
-static PetscErrorCode Project(TkPhasing p, PetscBool llk, PetscBool project, PetscReal *part)
+/* Fourier op of an iteration over y = F(x): log-likelihood sums per Fourier plane (when llk) and the modulus
+   projection (when project). part: l1 x TK_PHASE_NSUMS, zeroed by the caller. */
+typedef struct {
+  TkPhasing  p;
+  PetscBool  llk, project;
+  PetscReal *part;
+} ProjectCtx;
+
+static void ProjectOp(void *ctx, ptrdiff_t a1, PetscInt j0, PetscInt nb, fftw_complex *buf)
 {
-  const double inv = 1.0 / p->Ntot;
+  const ProjectCtx    *c   = (const ProjectCtx *)ctx;
+  const TkPhasing      p   = c->p;
+  const double         inv = 1.0 / p->Ntot;
+  const size_t         o = ((size_t)a1 * p->N[2] + j0) * p->N[0], n = (size_t)nb * p->N[0];
+  const unsigned char *flag = p->flag + o;
+  const PetscReal     *amp  = p->amp + o;
+  double              *s    = c->part + a1 * TK_PHASE_NSUMS;
+
+  for (size_t q = 0; q < n; q++) {
+    const int f = flag[q];
+    if (f == TK_PIX_MASKED) continue;
+    const double re = creal(buf[q]), im = cimag(buf[q]), m2 = re * re + im * im, a = amp[q];
+    if (c->llk) {
+      const double Ic = m2 * inv, Io = a * a * inv;
+      s[f == TK_PIX_FREE ? 1 : 0] += PoissonTerm(Ic, Io);
+      s[f == TK_PIX_FREE ? 3 : 2] += (Ic - Io) * (Ic - Io) / (Io + 1);
+    }
+    if (f == TK_PIX_PROJECTED) {
+      const double m = sqrt(m2);
+      s[4] += (m - a) * (m - a), s[5] += a * a;
+      if (c->project) buf[q] = m > 0 ? buf[q] * (a / m) : a;
+    }
+  }
+}
+
+/* the log-likelihood sums of F y (y is then garbage) */
+static PetscErrorCode Score(TkPhasing p, PetscReal *part)
+{
+  ProjectCtx c = {p, PETSC_TRUE, PETSC_FALSE, part};
 
   PetscFunctionBegin;
-  PetscCall(PetscLogEventBegin(TK_EVENT_PROJECT, 0, 0, 0, 0));
-  for (ptrdiff_t k = 0; k < p->ln0; k++) {
-    double       s[TK_PHASE_NSUMS] = {0, 0, 0, 0, 0, 0};
-    const size_t q0 = (size_t)k * p->plane, q1 = q0 + p->plane;
-    for (size_t q = q0; q < q1; q++) {
-      const int f = p->flag[q];
-      if (f == TK_PIX_MASKED) continue;
-      const double re = creal(p->y[q]), im = cimag(p->y[q]), m2 = re * re + im * im, a = p->amp[q];
-      if (llk) {
-        const double Ic = m2 * inv, Io = a * a * inv;
-        s[f == TK_PIX_FREE ? 1 : 0] += PoissonTerm(Ic, Io);
-        s[f == TK_PIX_FREE ? 3 : 2] += (Ic - Io) * (Ic - Io) / (Io + 1);
-      }
-      if (f == TK_PIX_PROJECTED) {
-        const double m = sqrt(m2);
-        s[4] += (m - a) * (m - a), s[5] += a * a;
-        if (project) p->y[q] = m > 0 ? p->y[q] * (a / m) : a;
-      }
-    }
-    for (int j = 0; j < TK_PHASE_NSUMS; j++) part[k * TK_PHASE_NSUMS + j] = s[j];
-  }
-  PetscCall(PetscLogEventEnd(TK_EVENT_PROJECT, 0, 0, 0, 0));
+  PetscCall(PetscArrayzero(part, PetscMax(p->l1, 1) * TK_PHASE_NSUMS));
+  PetscCall(RoundTrip(p, TK_FFT_FORWARD, ProjectOp, &c, NULL, NULL));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Update(TkPhasing p, TkPhaseAlgorithm alg)
-{
-  const double         inv = 1.0 / p->Ntot;
-  const double         bh = p->beta_hio, br = p->beta_raar;
-  fftw_complex        *x = p->x, *y = p->y;
-  const unsigned char *S = p->sup;
+/* real-space op of an iteration on local plane k of y = F^-1 P F x (unnormalised), with the support S:
+   ER x' = S y, HIO x' = y in S and x - beta y outside, RAAR x' = y in S and beta x + (1 - 2 beta) y outside; y = x' */
+typedef struct {
+  TkPhasing        p;
+  TkPhaseAlgorithm alg;
+} UpdateCtx;
 
-  PetscFunctionBegin;
-  PetscCall(PetscLogEventBegin(TK_EVENT_UPDATE, 0, 0, 0, 0));
-  switch (alg) {
+static void UpdateOp(void *ctx, ptrdiff_t k, fftw_complex *y)
+{
+  const UpdateCtx     *c   = (const UpdateCtx *)ctx;
+  const TkPhasing      p   = c->p;
+  const double         inv = 1.0 / p->Ntot, bh = p->beta_hio, br = p->beta_raar;
+  fftw_complex        *x = p->x + k * p->plane;
+  const unsigned char *S = p->sup + k * p->plane;
+  const size_t         n = p->plane;
+
+  switch (c->alg) {
   case TK_PHASE_ER:
-    for (size_t q = 0; q < p->nloc; q++) y[q] = x[q] = S[q] ? y[q] * inv : 0;
+    for (size_t q = 0; q < n; q++) y[q] = x[q] = S[q] ? y[q] * inv : 0;
     break;
   case TK_PHASE_HIO:
-    for (size_t q = 0; q < p->nloc; q++) y[q] = x[q] = S[q] ? y[q] * inv : x[q] - bh * inv * y[q];
+    for (size_t q = 0; q < n; q++) y[q] = x[q] = S[q] ? y[q] * inv : x[q] - bh * inv * y[q];
     break;
   case TK_PHASE_RAAR:
-    for (size_t q = 0; q < p->nloc; q++) y[q] = x[q] = S[q] ? y[q] * inv : br * x[q] + (1 - 2 * br) * inv * y[q];
+    for (size_t q = 0; q < n; q++) y[q] = x[q] = S[q] ? y[q] * inv : br * x[q] + (1 - 2 * br) * inv * y[q];
     break;
   }
-  PetscCall(PetscLogEventEnd(TK_EVENT_UPDATE, 0, 0, 0, 0));
+}
+
+/* one iteration, y == x on entry and exit: projection (and the log-likelihood sums of the iterate when llk) fused
+   into the Fourier pass, the update into the backward planes */
+static PetscErrorCode Iterate(TkPhasing p, TkPhaseAlgorithm alg, PetscBool llk, PetscReal *part)
+{
+  ProjectCtx c = {p, llk, PETSC_TRUE, part};
+  UpdateCtx  u = {p, alg};
+
+  PetscFunctionBegin;
+  PetscCall(PetscArrayzero(part, PetscMax(p->l1, 1) * TK_PHASE_NSUMS));
+  PetscCall(RoundTrip(p, TK_FFT_FORWARD | TK_FFT_BACKWARD, ProjectOp, &c, UpdateOp, &u));
   PetscFunctionReturn(0);
 }
 
@@ -517,7 +589,7 @@ PetscErrorCode TkPhasingSolve(TkPhasing p)
 
   PetscFunctionBegin;
   PetscCall(TkPhasingSetUp(p));
-  PetscCall(PetscMalloc1(PetscMax(p->ln0, 1) * TK_PHASE_NSUMS, &part));
+  PetscCall(PetscMalloc1(PetscMax(p->l1, 1) * TK_PHASE_NSUMS, &part));
   if (!p->best) p->best = fftw_alloc_complex((size_t)PetscMax(p->alloc, 1));
   PetscCheck(p->best, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for the best object");
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd)); /* the same stream on every rank */
@@ -539,16 +611,15 @@ PetscErrorCode TkPhasingSolve(TkPhasing p)
         done++;
         const PetscBool show = (PetscBool)(!p->quiet && p->print_period > 0 && (it % p->print_period == 0 || it == p->niter));
         PetscCall(PetscTime(&ta));
-        PetscCall(ExecuteFFT(p, 0));
-        PetscCall(Project(p, show, PETSC_TRUE, part));
-        PetscCall(ExecuteFFT(p, 1));
-        PetscCall(Update(p, p->steps[s].alg));
-        if (p->sw_period > 0 && it >= p->sw_start && it % p->sw_period == 0) PetscCall(ShrinkWrap(p));
+        const PetscBool sw = (PetscBool)(p->sw_period > 0 && it >= p->sw_start && it % p->sw_period == 0);
+        PetscCall(Iterate(p, p->steps[s].alg, show, part));
+        if (sw) PetscCall(ShrinkWrap(p));
         PetscCall(PetscTime(&tb));
         titer += tb - ta;
+        if (!sw && !show && (p->seconds_iter_best <= 0 || tb - ta < p->seconds_iter_best)) p->seconds_iter_best = tb - ta;
         if (show) {
           PetscReal llk, fllk;
-          PetscCall(TkPhasePlaneReduce(p, part, TK_PHASE_NSUMS, sums));
+          PetscCall(TkPhaseFourierPlaneReduce(p, part, TK_PHASE_NSUMS, sums));
           LLKOf(p, sums, &llk, &fllk);
           PetscCall(PetscTime(&t1));
           PetscCall(PetscPrintf(p->comm, "phase: run %" PetscInt_FMT "/%" PetscInt_FMT " it %5" PetscInt_FMT "/%" PetscInt_FMT " %-4s LLK %.5e free %.5e chi %.4e support %" PetscInt64_FMT "  %.1f s, ETA %.1f s\n", run + 1, p->nruns, it, p->niter,
@@ -557,9 +628,8 @@ PetscErrorCode TkPhasingSolve(TkPhasing p)
       }
     }
     /* score the final object: one more transform, no projection */
-    PetscCall(ExecuteFFT(p, 0));
-    PetscCall(Project(p, PETSC_TRUE, PETSC_FALSE, part));
-    PetscCall(TkPhasePlaneReduce(p, part, TK_PHASE_NSUMS, sums));
+    PetscCall(Score(p, part));
+    PetscCall(TkPhaseFourierPlaneReduce(p, part, TK_PHASE_NSUMS, sums));
     for (int j = 0; j < TK_PHASE_NSUMS; j++) p->run_sums[run * TK_PHASE_NSUMS + j] = sums[j];
     p->run_support[run] = (PetscInt)CountSupport(p, p->sup);
     {
@@ -600,6 +670,13 @@ PetscErrorCode TkPhasingGetTiming(TkPhasing p, PetscReal *seconds, PetscInt *ite
   if (seconds_per_fft) *seconds_per_fft = p->fft_count ? p->fft_seconds / p->fft_count : 0;
   if (seconds) *seconds = p->iterations_done ? p->seconds_iter / p->iterations_done : 0;
   if (iterations) *iterations = p->iterations_done;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkPhasingGetBestIterationTime(TkPhasing p, PetscReal *seconds)
+{
+  PetscFunctionBegin;
+  *seconds = p->seconds_iter_best;
   PetscFunctionReturn(0);
 }
 
@@ -650,6 +727,7 @@ PetscErrorCode TkPhasingWrite(TkPhasing p)
   PetscCheck(p->solved, p->comm, PETSC_ERR_ARG_WRONGSTATE, "call TkPhasingSolve() first");
   if (p->output[0]) PetscCall(TkPhaseWriteCXI(p, p->output));
   if (p->object[0]) PetscCall(TkPhaseWriteFields(p, p->object));
+  if (p->object_lab[0]) PetscCall(TkPhaseWriteLab(p, p->object_lab));
   PetscFunctionReturn(0);
 }
 
@@ -660,14 +738,12 @@ PetscErrorCode TkPhasingDestroy(TkPhasing *ph)
   PetscFunctionBegin;
   if (!*ph) PetscFunctionReturn(0);
   p = *ph;
-  if (p->fwd) fftw_destroy_plan(p->fwd);
-  if (p->bwd) fftw_destroy_plan(p->bwd);
-  PetscCall(TkSlabFFTDestroy(&p->slab));
+  PetscCall(TkPhaseFFTDestroy(&p->fft));
   if (p->x) fftw_free(p->x);
   if (p->y) fftw_free(p->y);
   if (p->best) fftw_free(p->best);
   PetscCall(PetscFree5(p->amp, p->flag, p->sup, p->supbest, p->sup0));
-  PetscCall(PetscFree3(p->w0, p->w1, p->w2));
+  PetscCall(PetscFree4(p->w0, p->w1, p->w2, p->wf0));
   PetscCall(PetscFree3(p->g0, p->g1, p->g2));
   PetscCall(PetscFree2(p->all_z0, p->all_ln0));
   PetscCall(PetscFree(p->planesum));

@@ -28,5 +28,9 @@ PETSC_EXTERN PetscErrorCode TkPhasingGetObjectLocal(TkPhasing, const PetscReal *
 /* mean seconds per iteration over all runs (iterations only: no set-up, no output), the iteration count, and the mean
    seconds of one 3D transform (any may be NULL) */
 PETSC_EXTERN PetscErrorCode TkPhasingGetTiming(TkPhasing, PetscReal *seconds_per_iteration, PetscInt *iterations, PetscReal *seconds_per_fft);
+/* the fastest single iteration without shrink-wrap or progress line (for benchmarks on a shared machine) */
+PETSC_EXTERN PetscErrorCode TkPhasingGetBestIterationTime(TkPhasing, PetscReal *seconds);
 PETSC_EXTERN PetscErrorCode TkPhasingGetResult(TkPhasing, PetscReal *llk, PetscReal *free_llk, PetscInt *support_size, PetscInt *best_run);
 PETSC_EXTERN PetscErrorCode TkPhasingDestroy(TkPhasing *);
+/* -object_lab F.h5 also writes the twin to F_twin.h5 (this name) */
+PETSC_EXTERN PetscErrorCode TkPhaseLabTwinPath(const char path[], char twin[], size_t len);

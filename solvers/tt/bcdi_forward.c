@@ -15,32 +15,33 @@ static PetscClassId  TK_BCDI_CLASSID;
 static PetscLogEvent TK_EVENT_MARCH, TK_EVENT_FARFIELD;
 
 struct _p_TkBCDI {
-  MPI_Comm       comm, group; /* world, slice group */
-  PetscInt       ngroups, mygroup;
-  TkReflection   refl;
-  TkShape        shape;
-  TkDisplacement disp;
-  TkBraggFrame   frame;
-  TkTT3D         tt;
-  TkFarField     ff;
-  TkBCDIMode     mode;
-  TkPolarization pol;
-  PetscReal      energy_keV, voxel, distance, pixel, chi0_scale;
-  PetscInt       N1, N2, N1pad, N2pad;
-  PetscReal      rock[3]; /* start, stop (mrad), count */
-  PetscInt       nangles;
-  PetscReal     *angles;  /* rad from the kinematic Bragg angle */
-  PetscReal     *frames[2]; /* dynamical, kinematic: nangles x N1 x N2 on rank 0 */
-  PetscReal      photons;
-  PetscInt       seed;
-  PetscReal      crystal_x[3], orientation[9];
-  PetscBool      has_crystal_x, has_orientation, progress;
-  char           output[PETSC_MAX_PATH_LEN], object[PETSC_MAX_PATH_LEN], plot[PETSC_MAX_PATH_LEN];
-  PetscLogDouble seconds;
-  TkChi          chi;
-  PetscReal      ramp_sign; /* sign of the rocking shear ramp (validated in bcdi_models) */
-  PetscBool      have[2];   /* which models are computed */
-  char           exit_path[PETSC_MAX_PATH_LEN];
+  MPI_Comm        comm, group; /* world, slice group */
+  PetscInt        ngroups, mygroup;
+  TkReflection    refl;
+  TkShape         shape;
+  TkDisplacement  disp;
+  TkBraggFrame    frame;
+  TkTT3D          tt;
+  TkFarField      ff;
+  TkBCDIMode      mode;
+  TkPolarization  pol;
+  PetscReal       energy_keV, voxel, distance, pixel, chi0_scale;
+  PetscInt        N1, N2, N1pad, N2pad;
+  PetscReal       rock[3]; /* start, stop (mrad), count */
+  PetscInt        nangles;
+  PetscReal      *angles;    /* rad from the kinematic Bragg angle */
+  PetscReal      *frames[2]; /* dynamical, kinematic: nangles x N1 x N2 on rank 0 */
+  PetscReal       photons;
+  PetscInt        seed;
+  PetscReal       crystal_x[3], orientation[9];
+  PetscBool       has_crystal_x, has_orientation, progress;
+  PetscBool       geometry_only; /* the inverse layer: no output or noise options */
+  char            output[PETSC_MAX_PATH_LEN], object[PETSC_MAX_PATH_LEN], plot[PETSC_MAX_PATH_LEN];
+  PetscLogDouble  seconds;
+  TkChi           chi;
+  PetscReal       ramp_sign; /* sign of the rocking shear ramp (validated in bcdi_models) */
+  PetscBool       have[2];   /* which models are computed */
+  char            exit_path[PETSC_MAX_PATH_LEN];
   double complex *exits[2]; /* nangles x Nt x Np on rank 0 and group roots, with -exit_fields */
 };
 
@@ -86,11 +87,11 @@ PetscErrorCode TkBCDISetFromOptions(TkBCDI b)
   PetscFunctionBegin;
   PetscCall(TkReflectionSetFromOptions(b->refl));
   PetscCall(TkShapeSetFromOptions(b->shape));
-  PetscCall(TkDisplacementSetFromOptions(b->disp));
+  if (!b->geometry_only) PetscCall(TkDisplacementSetFromOptions(b->disp));
   PetscOptionsBegin(b->comm, NULL, "BCDI forward model", "TkBCDI");
   PetscCall(PetscOptionsReal("-energy_keV", "Photon energy (keV)", "TkBCDISetFromOptions", b->energy_keV, &b->energy_keV, NULL));
   PetscCall(PetscOptionsEnum("-polarization", "Polarization of the incident beam", "TkBCDISetFromOptions", TkPolarizations, (PetscEnum)b->pol, (PetscEnum *)&b->pol, NULL));
-  PetscCall(PetscOptionsEnum("-mode", "Forward model: dynamical (3D Takagi-Taupin), kinematic (first Born), or both", "TkBCDISetFromOptions", TkBCDIModes, (PetscEnum)b->mode, (PetscEnum *)&b->mode, NULL));
+  if (!b->geometry_only) PetscCall(PetscOptionsEnum("-mode", "Forward model: dynamical (3D Takagi-Taupin), kinematic (first Born), or both", "TkBCDISetFromOptions", TkBCDIModes, (PetscEnum)b->mode, (PetscEnum *)&b->mode, NULL));
   n = 3;
   PetscCall(PetscOptionsRealArray("-crystal_x", "Lattice direction u,v,w put along lab x (normal to the scattering plane) [the crystal axis least parallel to h]", "TkBraggFrameSetUp", b->crystal_x, &n, &b->has_crystal_x));
   PetscCheck(!b->has_crystal_x || n == 3, b->comm, PETSC_ERR_USER_INPUT, "-crystal_x needs u,v,w");
@@ -119,15 +120,15 @@ PetscErrorCode TkBCDISetFromOptions(TkBCDI b)
     }
   }
   PetscCall(PetscOptionsReal("-voxel_nm", "Target TT step along m and t (nm); the exact steps follow from the detector sampling [10]", "TkBCDISetFromOptions", vox_nm, &vox_nm, NULL));
-  PetscCall(PetscOptionsReal("-photons", "Total photon count of each simulated scan for Poisson noise [0: noise-free]", "TkBCDISetFromOptions", b->photons, &b->photons, NULL));
-  PetscCall(PetscOptionsInt("-seed", "Seed of the Poisson noise [1]", "TkBCDISetFromOptions", b->seed, &b->seed, NULL));
-  PetscCall(PetscOptionsInt("-angle_groups", "Rank groups that solve different rocking angles at once [1]", "TkBCDISetFromOptions", b->ngroups, &b->ngroups, NULL));
+  if (!b->geometry_only) PetscCall(PetscOptionsReal("-photons", "Total photon count of each simulated scan for Poisson noise [0: noise-free]", "TkBCDISetFromOptions", b->photons, &b->photons, NULL));
+  if (!b->geometry_only) PetscCall(PetscOptionsInt("-seed", "Seed of the Poisson noise [1]", "TkBCDISetFromOptions", b->seed, &b->seed, NULL));
+  if (!b->geometry_only) PetscCall(PetscOptionsInt("-angle_groups", "Rank groups that solve different rocking angles at once [1]", "TkBCDISetFromOptions", b->ngroups, &b->ngroups, NULL));
   PetscCall(PetscOptionsReal("-chi0_scale", "Scale chi0 (validation: 0 removes refraction and absorption) [1]", "TkBCDISetFromOptions", b->chi0_scale, &b->chi0_scale, NULL));
-  PetscCall(PetscOptionsString("-o", "Output CXI file of the simulated scan (with -mode both the kinematic scan goes to <name>_kinematic.cxi)", "TkBCDIWrite", b->output, b->output, sizeof(b->output), NULL));
-  PetscCall(PetscOptionsString("-object", "Output HDF5 (+ XDMF) of the object on the lab grid: support, h.u, u", "TkBCDIWrite", b->object, b->object, sizeof(b->object), NULL));
-  PetscCall(PetscOptionsString("-plot", "PNG comparing central detector slices and integrated rocking curves", "TkBCDIWrite", b->plot, b->plot, sizeof(b->plot), NULL));
-  PetscCall(PetscOptionsString("-exit_fields", "Output HDF5 of the exit fields Dh (on the plane perpendicular to sh) at every angle", "TkBCDIWrite", b->exit_path, b->exit_path, sizeof(b->exit_path), NULL));
-  PetscCall(PetscOptionsBool("-progress", "Print progress per rocking angle [on after 2 s]", "TkBCDISolve", b->progress, &b->progress, NULL));
+  if (!b->geometry_only) PetscCall(PetscOptionsString("-o", "Output CXI file of the simulated scan (with -mode both the kinematic scan goes to <name>_kinematic.cxi)", "TkBCDIWrite", b->output, b->output, sizeof(b->output), NULL));
+  if (!b->geometry_only) PetscCall(PetscOptionsString("-object", "Output HDF5 (+ XDMF) of the object on the lab grid: support, h.u, u", "TkBCDIWrite", b->object, b->object, sizeof(b->object), NULL));
+  if (!b->geometry_only) PetscCall(PetscOptionsString("-plot", "PNG comparing central detector slices and integrated rocking curves", "TkBCDIWrite", b->plot, b->plot, sizeof(b->plot), NULL));
+  if (!b->geometry_only) PetscCall(PetscOptionsString("-exit_fields", "Output HDF5 of the exit fields Dh (on the plane perpendicular to sh) at every angle", "TkBCDIWrite", b->exit_path, b->exit_path, sizeof(b->exit_path), NULL));
+  if (!b->geometry_only) PetscCall(PetscOptionsBool("-progress", "Print progress per rocking angle [on after 2 s]", "TkBCDISolve", b->progress, &b->progress, NULL));
   PetscOptionsEnd();
   b->pixel = 1e-6 * px_um;
   b->voxel = 1e-9 * vox_nm;
@@ -171,8 +172,8 @@ PetscErrorCode TkBCDISetUp(TkBCDI b)
     TkTT3DGrid g;
     PetscCall(TkTT3DGetGrid(b->tt, &g));
     PetscCheck(g.Np <= b->N1pad && g.Nt <= b->N2pad, b->comm, PETSC_ERR_USER_INPUT,
-               "the detector cannot sample this crystal: its extent (%.3g x %.3g um across the exit beam) exceeds lambda L / px = %.3g um; use smaller pixels, a longer distance or a smaller crystal",
-               (double)(1e6 * g.Np * g.drho), (double)(1e6 * g.Nt * g.dt), (double)(1e6 * lam * b->distance / b->pixel));
+               "the detector cannot sample this crystal: its extent (%.3g x %.3g um across the exit beam) exceeds lambda L / px = %.3g um; use smaller pixels, a longer distance or a smaller crystal", (double)(1e6 * g.Np * g.drho),
+               (double)(1e6 * g.Nt * g.dt), (double)(1e6 * lam * b->distance / b->pixel));
   }
   PetscCall(TkTwoBeamSetUp(b->comm, b->refl, b->energy_keV, b->frame.thetaB, 0, b->pol, &tb));
   PetscCall(TkTT3DSetCoupling(b->tt, &b->chi, tb.C, b->chi0_scale));
@@ -185,7 +186,9 @@ PetscErrorCode TkBCDISetUp(TkBCDI b)
   /* the path step against the extinction length (notes: <= 1e-3 needs ds well below lambda/(pi |C chih|)) */
   {
     const PetscReal ds = dm / PetscCosReal(b->frame.thetaB), ext = lam / (PETSC_PI * PetscAbsReal(tb.C) * cabs(b->chi.chih));
-    if (ds > ext / 10) PetscCall(PetscFPrintf(b->comm, PETSC_STDERR, "takagi bcdi: warning: path step %.3g nm is coarse against the extinction length %.3g nm (want < %.3g nm): refine -voxel_nm or use smaller pixels\n", (double)(1e9 * ds), (double)(1e9 * ext), (double)(1e8 * ext)));
+    if (ds > ext / 10)
+      PetscCall(PetscFPrintf(b->comm, PETSC_STDERR, "takagi bcdi: warning: path step %.3g nm is coarse against the extinction length %.3g nm (want < %.3g nm): refine -voxel_nm or use smaller pixels\n", (double)(1e9 * ds), (double)(1e9 * ext),
+                             (double)(1e8 * ext)));
   }
   /* rocking angles; the step must resolve the crystal's fringes along h: h dw D < pi */
   b->nangles = (PetscInt)b->rock[2];
@@ -202,14 +205,15 @@ PetscErrorCode TkBCDISetUp(TkBCDI b)
   {
     /* the stack lives on rank 0 (and the frames of its angles on each group's first rank) */
     const double bytes = 8.0 * b->nangles * b->N1 * b->N2 * (b->mode == TK_BCDI_BOTH ? 2 : 1);
-    PetscCheck(bytes < 16e9 && (double)b->nangles * b->N1 * b->N2 < 2e9, b->comm, PETSC_ERR_USER_INPUT, "the frame stack (%g angles x %" PetscInt_FMT " x %" PetscInt_FMT ") needs %.3g GB of memory on rank 0; reduce -frame_px or the number of angles", (double)b->nangles, b->N1, b->N2, bytes / 1e9);
+    PetscCheck(bytes < 16e9 && (double)b->nangles * b->N1 * b->N2 < 2e9, b->comm, PETSC_ERR_USER_INPUT, "the frame stack (%g angles x %" PetscInt_FMT " x %" PetscInt_FMT ") needs %.3g GB of memory on rank 0; reduce -frame_px or the number of angles",
+               (double)b->nangles, b->N1, b->N2, bytes / 1e9);
   }
   {
     PetscMPIInt grank;
     PetscCallMPI(MPI_Comm_rank(b->group, &grank));
     for (int k = 0; k < 2; k++) {
       PetscCall(PetscFree(b->frames[k]));
-      b->have[k] = (PetscBool)!((k == 0 && b->mode == TK_BCDI_KINEMATIC) || (k == 1 && b->mode == TK_BCDI_DYNAMICAL));
+      b->have[k] = (PetscBool) !((k == 0 && b->mode == TK_BCDI_KINEMATIC) || (k == 1 && b->mode == TK_BCDI_DYNAMICAL));
       if (b->have[k] && (rank == 0 || grank == 0)) PetscCall(PetscCalloc1((size_t)b->nangles * b->N1 * b->N2, &b->frames[k]));
     }
   }
@@ -354,8 +358,8 @@ PetscErrorCode TkBCDISolve(TkBCDI b)
     PetscCall(PetscRandomSetSeed(rnd, (unsigned long)b->seed));
     PetscCall(PetscRandomSeed(rnd));
     for (int kin = 0; kin < 2; kin++) {
-      PetscReal total = 0;
-      const size_t n = (size_t)b->nangles * b->N1 * b->N2;
+      PetscReal    total = 0;
+      const size_t n     = (size_t)b->nangles * b->N1 * b->N2;
       if (!b->have[kin]) continue;
       for (size_t q = 0; q < n; q++) total += b->frames[kin][q];
       for (size_t q = 0; q < n; q++) PetscCall(PoissonSample(rnd, b->frames[kin][q] * b->photons / total, &b->frames[kin][q]));
@@ -376,6 +380,87 @@ PetscErrorCode TkBCDIGetFrames(TkBCDI b, PetscBool kinematic, PetscInt *nangles,
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TkBCDISetGeometryOnly(TkBCDI b, PetscBool flg)
+{
+  PetscFunctionBegin;
+  b->geometry_only = flg;
+  PetscFunctionReturn(0);
+}
+
+/* another reflection of the same crystal and set-up (the inverse layer's extra reflections): call after
+   TkBCDISetFromOptions, before TkBCDISetUp; crystal_x and rocking may be NULL (keep the options' values) */
+PetscErrorCode TkBCDISetReflection(TkBCDI b, const PetscInt hkl[3], const PetscReal crystal_x[3], const PetscReal rocking[3])
+{
+  PetscFunctionBegin;
+  PetscCheck(!b->has_orientation, b->comm, PETSC_ERR_USER_INPUT, "-orientation fits one reflection only; give -crystal_x (and per reflection) for several reflections");
+  PetscCall(TkReflectionSetHKL(b->refl, hkl[0], hkl[1], hkl[2]));
+  if (crystal_x) {
+    for (int i = 0; i < 3; i++) b->crystal_x[i] = crystal_x[i];
+    b->has_crystal_x = PETSC_TRUE;
+  }
+  if (rocking) {
+    PetscCheck(!PetscIsInfOrNanReal(rocking[0]) && !PetscIsInfOrNanReal(rocking[1]) && rocking[2] >= 1 && rocking[2] <= 100000 && rocking[2] == PetscFloorReal(rocking[2]) && (rocking[2] == 1 || rocking[1] > rocking[0]), b->comm, PETSC_ERR_USER_INPUT,
+               "a rocking scan needs start,stop,count with stop > start and a whole count of 1 to 100000");
+    for (int i = 0; i < 3; i++) b->rock[i] = rocking[i];
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkBCDIGetFarField(TkBCDI b, TkFarField *ff, PetscReal *scale)
+{
+  PetscFunctionBegin;
+  if (ff) *ff = b->ff;
+  if (scale) *scale = PetscSqr(b->chi.k / (2 * PETSC_PI)) * PetscSqr(b->pixel / b->distance);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkBCDIGetAngle(TkBCDI b, PetscInt a, PetscReal *beta, PetscReal *ramp)
+{
+  PetscFunctionBegin;
+  PetscCheck(a >= 0 && a < b->nangles, b->comm, PETSC_ERR_ARG_OUTOFRANGE, "angle %" PetscInt_FMT " out of range", a);
+  *beta = b->frame.h * (PetscSinReal(b->frame.thetaB + b->angles[a]) - PetscSinReal(b->frame.thetaB));
+  *ramp = b->ramp_sign * b->frame.h * (PetscCosReal(b->frame.thetaB) - PetscCosReal(b->frame.thetaB + b->angles[a]));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkBCDIGetReflection(TkBCDI b, TkReflection *refl)
+{
+  PetscFunctionBegin;
+  *refl = b->refl;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkBCDIGetShape(TkBCDI b, TkShape *shape)
+{
+  PetscFunctionBegin;
+  *shape = b->shape;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkBCDIGetDetector(TkBCDI b, PetscReal *energy_keV, PetscReal *distance, PetscReal *pixel, PetscReal *wavelength)
+{
+  PetscFunctionBegin;
+  if (energy_keV) *energy_keV = b->energy_keV;
+  if (distance) *distance = b->distance;
+  if (pixel) *pixel = b->pixel;
+  if (wavelength) *wavelength = b->chi.wavelength;
+  PetscFunctionReturn(0);
+}
+
+/* cubic lab grid (z, y, x) at the transverse step, covering the bounding sphere */
+PetscErrorCode TkBCDIGetObjectGrid(TkBCDI b, TkGrid *grid)
+{
+  TkTT3DGrid g;
+
+  PetscFunctionBegin;
+  PetscCall(TkTT3DGetGrid(b->tt, &g));
+  const PetscReal h = g.dt, R = TkShapeBoundingRadius(b->shape);
+  const PetscInt  N = 2 * (PetscInt)PetscCeilReal(R / h) + 3;
+  grid->nz = grid->ny = grid->nx = N;
+  for (int i = 0; i < 3; i++) grid->spacing[i] = h, grid->origin[i] = -0.5 * (N - 1) * h;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TkBCDIGetSolver(TkBCDI b, TkTT3D *tt, const TkBraggFrame **f)
 {
   PetscFunctionBegin;
@@ -392,8 +477,8 @@ static PetscErrorCode KinematicName(const char *path, char *out, size_t len)
 
   PetscFunctionBegin;
   PetscCall(PetscStrncpy(out, path, len));
-  dot = strrchr(out, '.');
-  n   = dot && !strchr(dot, '/') ? (size_t)(dot - out) : strlen(out);
+  dot    = strrchr(out, '.');
+  n      = dot && !strchr(dot, '/') ? (size_t)(dot - out) : strlen(out);
   out[n] = 0;
   PetscCall(PetscStrlcat(out, "_kinematic", len));
   if (dot && !strchr(path + n, '/')) PetscCall(PetscStrlcat(out, path + n, len));
@@ -403,27 +488,23 @@ static PetscErrorCode KinematicName(const char *path, char *out, size_t len)
 static PetscErrorCode WriteObject(TkBCDI b)
 {
   PetscMPIInt rank;
-  TkTT3DGrid  g;
   TkGrid      grid;
   PetscReal  *support = NULL, *phase = NULL, *u = NULL;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(b->comm, &rank));
-  PetscCall(TkTT3DGetGrid(b->tt, &g));
-  /* cubic lab grid (z, y, x) at the transverse step, covering the bounding sphere */
-  const PetscReal h = g.dt, R = TkShapeBoundingRadius(b->shape);
-  const PetscInt  N = 2 * (PetscInt)PetscCeilReal(R / h) + 3;
-  grid.nz = grid.ny = grid.nx = N;
-  for (int i = 0; i < 3; i++) grid.spacing[i] = h, grid.origin[i] = -0.5 * (N - 1) * h;
+  PetscCall(TkBCDIGetObjectGrid(b, &grid));
+  const PetscReal h = grid.spacing[0];
+  const PetscInt  N = grid.nz;
   if (rank == 0) {
     const size_t n = (size_t)N * N * N;
     PetscCall(PetscMalloc3(n, &support, n, &phase, 3 * n, &u));
     for (PetscInt iz = 0; iz < N; iz++)
       for (PetscInt iy = 0; iy < N; iy++)
         for (PetscInt ix = 0; ix < N; ix++) {
-          const size_t    q    = ((size_t)iz * N + iy) * N + ix;
-          const PetscReal r[3] = {grid.origin[2] + ix * h, grid.origin[1] + iy * h, grid.origin[0] + iz * h};
-          const PetscBool in   = TkShapeInside(b->shape, r);
+          const size_t    q     = ((size_t)iz * N + iy) * N + ix;
+          const PetscReal r[3]  = {grid.origin[2] + ix * h, grid.origin[1] + iy * h, grid.origin[0] + iz * h};
+          const PetscBool in    = TkShapeInside(b->shape, r);
           PetscReal       uu[3] = {0, 0, 0};
           if (in) TkDisplacementEvaluate(b->disp, r, uu);
           support[q] = in ? 1 : 0;
@@ -433,9 +514,9 @@ static PetscErrorCode WriteObject(TkBCDI b)
         }
   }
   const TkGridField fields[] = {
-    {"support", "1", 1, support},
-    {"phase_hu", "rad", 1, phase},
-    {"u", "m", 3, u},
+      {"support", "1", 1, support},
+      {"phase_hu", "rad", 1, phase},
+      {"u", "m", 3, u},
   };
   PetscCall(TkGridFieldsWrite(b->comm, b->object, &grid, 3, fields));
   PetscCall(PetscFree3(support, phase, u));
@@ -497,7 +578,7 @@ PetscErrorCode TkBCDIWrite(TkBCDI b)
     PetscCall(TkExitFieldsWrite(b->comm, b->exit_path, &e));
   }
   if (b->plot[0]) {
-    TkAtomicFile png;
+    TkAtomicFile   png;
     PetscErrorCode ierr;
     PetscCheck(b->output[0], b->comm, PETSC_ERR_USER_INPUT, "-plot needs -o (the plot reads the CXI files)");
     PetscCall(TkAtomicFileBegin(b->comm, b->plot, &png));
@@ -522,8 +603,9 @@ PetscErrorCode TkBCDIView(TkBCDI b, PetscViewer v)
   PetscCall(TkShapeView(b->shape, v));
   PetscCall(TkDisplacementView(b->disp, v));
   PetscCall(TkTT3DView(b->tt, v));
-  PetscCall(PetscViewerASCIIPrintf(v, "Detector %" PetscInt_FMT " x %" PetscInt_FMT " pixels of %g um at %g m (transforms padded to %" PetscInt_FMT " x %" PetscInt_FMT "); %" PetscInt_FMT " rocking angles %g to %g mrad; %" PetscInt_FMT " angle group(s)\n", b->N1, b->N2,
-                                   (double)(1e6 * b->pixel), (double)b->distance, b->N1pad, b->N2pad, b->nangles, (double)(1e3 * b->angles[0]), (double)(1e3 * b->angles[b->nangles - 1]), b->ngroups));
+  PetscCall(
+      PetscViewerASCIIPrintf(v, "Detector %" PetscInt_FMT " x %" PetscInt_FMT " pixels of %g um at %g m (transforms padded to %" PetscInt_FMT " x %" PetscInt_FMT "); %" PetscInt_FMT " rocking angles %g to %g mrad; %" PetscInt_FMT " angle group(s)\n",
+                             b->N1, b->N2, (double)(1e6 * b->pixel), (double)b->distance, b->N1pad, b->N2pad, b->nangles, (double)(1e3 * b->angles[0]), (double)(1e3 * b->angles[b->nangles - 1]), b->ngroups));
   if (b->seconds > 0) {
     TkTT3DGrid g;
     PetscCall(TkTT3DGetGrid(b->tt, &g));

@@ -9,20 +9,7 @@
    implicit in g(A), which couples D0(A) and Dh(A): a 2x2 solve per node in closed form. Second order in ds,
    exact for a perfect crystal's diagonal phases at any rocking angle. The box is marched plane by plane in m:
    no iteration, for Bragg and Laue alike, whatever the shape. */
-#include "tt3d.h"
-
-struct _p_TkTT3D {
-  MPI_Comm            comm;
-  const TkBraggFrame *frame;
-  TkTT3DGrid          g;
-  TkChi               chi;
-  PetscReal           C, chi0_scale;
-  double complex      c0, ch, chb;
-  unsigned char      *S; /* nlt x Nm x Nn */
-  float complex      *E; /* e^{-i phi}, nlt x Nm x Nn */
-  PetscInt            nvox_local;
-  double complex     *work; /* 8 planes of Nn */
-};
+#include "tt3d_impl.h"
 
 PetscErrorCode TkTT3DCreate(MPI_Comm comm, TkTT3D *tt)
 {
@@ -53,17 +40,17 @@ PetscErrorCode TkTT3DSetGridBox(TkTT3D tt, const TkBraggFrame *f, PetscReal dm, 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_size(tt->comm, &size));
   PetscCallMPI(MPI_Comm_rank(tt->comm, &rank));
-  tt->frame = f;
-  tt->g.dm  = dm;
-  tt->g.dn  = dm * PetscTanReal(f->thetaB);
-  tt->g.dt  = dt;
-  tt->g.Nm  = 2 * (PetscInt)PetscCeilReal(half[0] / tt->g.dm) + 5;
-  tt->g.Nn  = 2 * (PetscInt)PetscCeilReal(half[1] / tt->g.dn) + 5;
-  tt->g.Nt  = 2 * (PetscInt)PetscCeilReal(half[2] / tt->g.dt) + 5;
-  tt->g.m0  = -0.5 * (tt->g.Nm - 1) * tt->g.dm;
-  tt->g.n0  = -0.5 * (tt->g.Nn - 1) * tt->g.dn;
-  tt->g.t0  = -0.5 * (tt->g.Nt - 1) * tt->g.dt;
-  tt->g.Np  = tt->g.Nm + tt->g.Nn - 1;
+  tt->frame  = f;
+  tt->g.dm   = dm;
+  tt->g.dn   = dm * PetscTanReal(f->thetaB);
+  tt->g.dt   = dt;
+  tt->g.Nm   = 2 * (PetscInt)PetscCeilReal(half[0] / tt->g.dm) + 5;
+  tt->g.Nn   = 2 * (PetscInt)PetscCeilReal(half[1] / tt->g.dn) + 5;
+  tt->g.Nt   = 2 * (PetscInt)PetscCeilReal(half[2] / tt->g.dt) + 5;
+  tt->g.m0   = -0.5 * (tt->g.Nm - 1) * tt->g.dm;
+  tt->g.n0   = -0.5 * (tt->g.Nn - 1) * tt->g.dn;
+  tt->g.t0   = -0.5 * (tt->g.Nt - 1) * tt->g.dt;
+  tt->g.Np   = tt->g.Nm + tt->g.Nn - 1;
   tt->g.drho = dm * PetscSinReal(f->thetaB);
   PetscCall(PetscSplitOwnership(tt->comm, &nlt, &tt->g.Nt));
   PetscCallMPI(MPI_Exscan(&nlt, &lt0, 1, MPIU_INT, MPI_SUM, tt->comm));
@@ -103,9 +90,9 @@ PetscErrorCode TkTT3DGetCrystalVoxels(TkTT3D tt, PetscInt *local, PetscInt *glob
 /* Shape function and e^{-i h.u} on this rank's slices; the crystal must not touch the box faces. */
 PetscErrorCode TkTT3DSetObject(TkTT3D tt, TkShape shape, TkDisplacement disp)
 {
-  const TkTT3DGrid   *g = &tt->g;
-  const TkBraggFrame *f = tt->frame;
-  const size_t        n = (size_t)g->nlt * g->Nm * g->Nn;
+  const TkTT3DGrid   *g    = &tt->g;
+  const TkBraggFrame *f    = tt->frame;
+  const size_t        n    = (size_t)g->nlt * g->Nm * g->Nn;
   PetscInt            edge = 0;
 
   PetscFunctionBegin;
@@ -129,7 +116,8 @@ PetscErrorCode TkTT3DSetObject(TkTT3D tt, TkShape shape, TkDisplacement disp)
           tt->E[q]            = (float complex)(cos(phi) - I * sin(phi));
           tt->nvox_local++;
           if (i == 0 || j == 0 || i == g->Nm - 1 || j == g->Nn - 1 || g->lt0 + l == 0 || g->lt0 + l == g->Nt - 1) edge++;
-        } else tt->E[q] = 0;
+        } else
+          tt->E[q] = 0;
       }
     }
   }
@@ -153,15 +141,15 @@ static void PhiFunctions(double complex z, double complex *ez, double complex *p
 
 PetscErrorCode TkTT3DMarchSlice(TkTT3D tt, PetscReal beta, PetscBool kinematic, PetscInt l, double complex *dh_exit, PetscReal *d0_exit2)
 {
-  const TkTT3DGrid    *g = &tt->g;
+  const TkTT3DGrid    *g  = &tt->g;
   const PetscInt       Nm = g->Nm, Nn = g->Nn;
   const PetscReal      th = tt->frame->thetaB, ds = g->dm / PetscCosReal(th);
   const double complex c0 = kinematic ? 0 : tt->c0, ch = tt->ch, chb = tt->chb;
   double complex       e0[3], p0[3], q0[3], eh[3], ph[3], qh[3], inv_den[3][3];
   double complex      *D0p = tt->work, *Dhp = D0p + Nn + 2, *G0p = Dhp + Nn + 2, *Ghp = G0p + Nn + 2;
   double complex      *D0c = Ghp + Nn + 2, *Dhc = D0c + Nn + 2, *G0c = Dhc + Nn + 2, *Ghc = G0c + Nn + 2;
-  const unsigned char *S = tt->S + (size_t)l * Nm * Nn;
-  const float complex *E = tt->E + (size_t)l * Nm * Nn;
+  const unsigned char *S    = tt->S + (size_t)l * Nm * Nn;
+  const float complex *E    = tt->E + (size_t)l * Nm * Nn;
   const PetscReal      sref = (Nm - 1) * g->dm * PetscCosReal(th) + (Nn - 1) * g->dn * PetscSinReal(th);
 
   PetscFunctionBegin;
@@ -195,30 +183,33 @@ PetscErrorCode TkTT3DMarchSlice(TkTT3D tt, PetscReal beta, PetscBool kinematic, 
           const double complex ea = Ei[j], a = p0[sA + sB] * I * chb * conj(ea), b = ph[sA + sC] * I * ch * ea;
           d0 = (r0 + a * rh) * inv_den[sA + sB][sA + sC];
           dh = rh + b * d0;
-        } else d0 = r0, dh = rh;
+        } else
+          d0 = r0, dh = rh;
       }
       D0c[j] = d0;
       Dhc[j] = dh;
       if (sA) {
         const double complex ea = Ei[j];
-        G0c[j] = I * chb * conj(ea) * dh;
-        Ghc[j] = I * ch * ea * d0;
-      } else G0c[j] = Ghc[j] = 0;
+        G0c[j]                  = I * chb * conj(ea) * dh;
+        Ghc[j]                  = I * ch * ea * d0;
+      } else
+        G0c[j] = Ghc[j] = 0;
     }
     /* Dh leaves the box through the top face (j = Nn-1) or the last plane; D0 through the bottom or the last plane */
     if (dh_exit) {
       if (i < Nm - 1) {
-        const PetscInt  j = Nn - 1;
-        const PetscReal s = i * g->dm * PetscCosReal(th) + j * g->dn * PetscSinReal(th);
+        const PetscInt  j       = Nn - 1;
+        const PetscReal s       = i * g->dm * PetscCosReal(th) + j * g->dn * PetscSinReal(th);
         dh_exit[j - i + Nm - 1] = Dhc[j] * cexp(I * beta * (sref - s));
       } else
         for (PetscInt j = 0; j < Nn; j++) {
-          const PetscReal s = i * g->dm * PetscCosReal(th) + j * g->dn * PetscSinReal(th);
+          const PetscReal s       = i * g->dm * PetscCosReal(th) + j * g->dn * PetscSinReal(th);
           dh_exit[j - i + Nm - 1] = Dhc[j] * cexp(I * beta * (sref - s));
         }
     }
     if (d0_exit2) {
-      if (i < Nm - 1) d0_exit2[i] = creal(D0c[0] * conj(D0c[0]));
+      if (i < Nm - 1)
+        d0_exit2[i] = creal(D0c[0] * conj(D0c[0]));
       else
         for (PetscInt j = 0; j < Nn; j++) d0_exit2[i + j] = creal(D0c[j] * conj(D0c[j]));
     }
@@ -233,14 +224,21 @@ PetscErrorCode TkTT3DMarchSlice(TkTT3D tt, PetscReal beta, PetscBool kinematic, 
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TkTT3DGetFrame(TkTT3D tt, const TkBraggFrame **f)
+{
+  PetscFunctionBegin;
+  *f = tt->frame;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TkTT3DView(TkTT3D tt, PetscViewer v)
 {
   PetscInt n;
 
   PetscFunctionBegin;
   PetscCall(TkTT3DGetCrystalVoxels(tt, NULL, &n));
-  PetscCall(PetscViewerASCIIPrintf(v, "TT grid %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " (m, n, t), steps %.3g x %.3g x %.3g nm, %" PetscInt_FMT " crystal voxels\n", tt->g.Nm, tt->g.Nn, tt->g.Nt, (double)(1e9 * tt->g.dm), (double)(1e9 * tt->g.dn),
-                                   (double)(1e9 * tt->g.dt), n));
+  PetscCall(PetscViewerASCIIPrintf(v, "TT grid %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " (m, n, t), steps %.3g x %.3g x %.3g nm, %" PetscInt_FMT " crystal voxels\n", tt->g.Nm, tt->g.Nn, tt->g.Nt, (double)(1e9 * tt->g.dm),
+                                   (double)(1e9 * tt->g.dn), (double)(1e9 * tt->g.dt), n));
   PetscFunctionReturn(0);
 }
 
@@ -250,6 +248,7 @@ PetscErrorCode TkTT3DDestroy(TkTT3D *tt)
   if (!*tt) PetscFunctionReturn(0);
   PetscCall(PetscFree2((*tt)->S, (*tt)->E));
   PetscCall(PetscFree((*tt)->work));
+  PetscCall(PetscFree2((*tt)->rho, (*tt)->Ef));
   PetscCall(PetscFree(*tt));
   PetscFunctionReturn(0);
 }

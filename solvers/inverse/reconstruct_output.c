@@ -1,0 +1,481 @@
+/* Initial object and results of a reconstruction (docs/reconstruct.md, "Files"): the object on the lab grid
+   (HDF5 + XDMF: phase_hu, density, support, strain_h, the initial phase and density, and u for u unknowns), a CXI
+   image, the phase (and displacement) error against a true object, and a PNG. With u unknowns the phase written is
+   that of the first reflection. */
+#include "reconstruct_impl.h"
+#include "grid_read.h"
+#include "atomic_file.h"
+#include "options.h"
+#include "plot.h"
+#include <hdf5.h>
+
+static PetscBool SameGrid(const TkGrid *a, const TkGrid *b)
+{
+  if (a->nx != b->nx || a->ny != b->ny || a->nz != b->nz) return PETSC_FALSE;
+  for (int i = 0; i < 3; i++)
+    if (PetscAbsReal(a->spacing[i] - b->spacing[i]) > 1e-6 * b->spacing[i] || PetscAbsReal(a->origin[i] - b->origin[i]) > 1e-6 * b->spacing[i]) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+static void Position(const TkGrid *g, PetscInt64 q, PetscReal r[3])
+{
+  const PetscInt64 ix = q % g->nx, iy = (q / g->nx) % g->ny, iz = q / ((PetscInt64)g->nx * g->ny);
+  r[0] = g->origin[2] + ix * g->spacing[2];
+  r[1] = g->origin[1] + iy * g->spacing[1];
+  r[2] = g->origin[0] + iz * g->spacing[0];
+}
+
+/* a field of another file on our grid: copied on the same grid, trilinearly interpolated otherwise */
+static PetscErrorCode ReadOnGrid(TkReconstruct r, const char path[], const char name[], PetscReal *out)
+{
+  TkGrid     g;
+  PetscReal *v;
+
+  PetscFunctionBegin;
+  PetscCall(TkGridFieldRead(r->comm, path, name, 1, &g, &v));
+  if (SameGrid(&g, &r->grid))
+    for (PetscInt64 q = 0; q < r->nvox; q++) out[q] = v[q];
+  else
+    for (PetscInt64 q = 0; q < r->nvox; q++) {
+      PetscReal x[3];
+      Position(&r->grid, q, x);
+      out[q] = TkGridInterpolate(&g, 1, v, 0, x);
+    }
+  PetscCall(PetscFree(v));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode HasDataset(MPI_Comm comm, const char path[], const char name[], PetscBool *has)
+{
+  PetscMPIInt rank;
+  int         h = 0;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    hid_t f;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f >= 0) {
+      h = H5Lexists(f, name, H5P_DEFAULT) > 0;
+      H5Fclose(f);
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&h, 1, MPI_INT, 0, comm));
+  *has = (PetscBool)h;
+  PetscFunctionReturn(0);
+}
+
+/* -init: phase_hu and density (takagi reconstruct -o) or support (takagi bcdi -object); for u unknowns the vector u
+   (m) when the file has it (takagi bcdi -object of the first reflection, takagi reconstruct -o with u), else u = 0 */
+PetscErrorCode TkReconstructReadInit(TkReconstruct r, const char path[], PetscReal *fields)
+{
+  PetscBool  has;
+  PetscReal *rho = fields + (r->nf - 1) * r->nvox;
+
+  PetscFunctionBegin;
+  if (r->unknowns == TK_UNKNOWNS_PHASE)
+    PetscCall(ReadOnGrid(r, path, "phase_hu", fields));
+  else {
+    PetscCall(HasDataset(r->comm, path, "u", &has));
+    if (has) {
+      TkGrid     g;
+      PetscReal *v;
+      PetscCall(TkGridFieldRead(r->comm, path, "u", 3, &g, &v));
+      for (PetscInt64 q = 0; q < r->nvox; q++) {
+        PetscReal x[3];
+        Position(&r->grid, q, x);
+        for (int c = 0; c < 3; c++) fields[c * r->nvox + q] = 1e9 * (SameGrid(&g, &r->grid) ? v[3 * q + c] : TkGridInterpolate(&g, 3, v, c, x));
+      }
+      PetscCall(PetscFree(v));
+    }
+  }
+  PetscCall(HasDataset(r->comm, path, "density", &has));
+  PetscCall(ReadOnGrid(r, path, has ? "density" : "support", rho));
+  for (PetscInt64 q = 0; q < r->nvox; q++) rho[q] = PetscMin(PetscMax(rho[q], 0), 1);
+  PetscFunctionReturn(0);
+}
+
+static PetscReal Wrap(PetscReal a) { return PetscAtan2Real(PetscSinReal(a), PetscCosReal(a)); }
+
+/* M = (G^T G)^{-1} G^T (3 x K, row-major): the least-squares u of G u = psi, G's rows the g_k (1/nm) */
+static PetscErrorCode PseudoInverse(TkReconstruct r, PetscReal M[][TK_REC_MAX_REFLECTIONS])
+{
+  PetscReal A[3][3] = {{0}}, B[3][3], det;
+
+  PetscFunctionBegin;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      for (PetscInt k = 0; k < r->nrefl; k++) A[i][j] += r->gvec[k][i] * r->gvec[k][j];
+  B[0][0] = A[1][1] * A[2][2] - A[1][2] * A[2][1], B[0][1] = A[0][2] * A[2][1] - A[0][1] * A[2][2], B[0][2] = A[0][1] * A[1][2] - A[0][2] * A[1][1];
+  B[1][0] = A[1][2] * A[2][0] - A[1][0] * A[2][2], B[1][1] = A[0][0] * A[2][2] - A[0][2] * A[2][0], B[1][2] = A[0][2] * A[1][0] - A[0][0] * A[1][2];
+  B[2][0] = A[1][0] * A[2][1] - A[1][1] * A[2][0], B[2][1] = A[0][1] * A[2][0] - A[0][0] * A[2][1], B[2][2] = A[0][0] * A[1][1] - A[0][1] * A[1][0];
+  det = A[0][0] * B[0][0] + A[0][1] * B[1][0] + A[0][2] * B[2][0];
+  PetscCheck(det > 1e-8 * PetscPowReal(A[0][0] + A[1][1] + A[2][2], 3), r->comm, PETSC_ERR_USER_INPUT, "the reflections' h vectors are coplanar: u is not determined (give 3 non-coplanar reflections)");
+  for (int i = 0; i < 3; i++)
+    for (PetscInt k = 0; k < r->nrefl; k++) M[i][k] = (B[i][0] * r->gvec[k][0] + B[i][1] * r->gvec[k][1] + B[i][2] * r->gvec[k][2]) / det;
+  PetscFunctionReturn(0);
+}
+
+/* Stage (b) of the several-reflection recipe. Each file holds psi_k = h_k.u and rho on reflection k's own lab grid;
+   at a grid point r (the grid's frame) reflection k's frame sees R_k^T r, where rho e^{i psi_k} is interpolated (so
+   the phase is interpolated modulo 2 pi). The phases are made 0 at a reference voxel (the support voxel nearest the
+   grid centre): with 3 reflections any constant offsets are a translation of u. A breadth-first sweep from there
+   gives each voxel the u that minimises sum_k wrap(g_k.u - psi_k)^2 by Gauss-Newton from its parent's u: the 2 pi
+   branch of every phase is the one nearest the parent's, so u is continuous where the phases are and jumps by a
+   lattice vector only where the sweep fronts meet across a dislocation's cut. Voxels outside the support take their
+   parent's u (no jump at the surface for the interpolation to the TT nodes). rho is the mean of the densities. */
+PetscErrorCode TkReconstructCombinePhases(TkReconstruct r, PetscReal *fields)
+{
+  const PetscInt64 nv = r->nvox, nx = r->grid.nx, ny = r->grid.ny, nz = r->grid.nz;
+  const PetscInt   K = r->nrefl;
+  PetscReal        M[3][TK_REC_MAX_REFLECTIONS], *psi, *rho = fields + 3 * nv, *u = fields;
+  PetscInt64      *queue, head = 0, tail = 0, ref = -1;
+  unsigned char   *seen;
+
+  PetscFunctionBegin;
+  PetscCall(PseudoInverse(r, M));
+  PetscCall(PetscMalloc3(K * nv, &psi, nv, &queue, nv, &seen));
+  for (PetscInt64 q = 0; q < nv; q++) rho[q] = 0;
+  for (PetscInt k = 0; k < K; k++) {
+    TkGrid     g;
+    PetscReal *ph, *de, *cs;
+    PetscCall(TkGridFieldRead(r->comm, r->init_phases[k], "phase_hu", 1, &g, &ph));
+    {
+      TkGrid    g2;
+      PetscBool has;
+      PetscCall(HasDataset(r->comm, r->init_phases[k], "density", &has));
+      PetscCall(TkGridFieldRead(r->comm, r->init_phases[k], has ? "density" : "support", 1, &g2, &de));
+      PetscCheck(g2.nx == g.nx && g2.ny == g.ny && g2.nz == g.nz, r->comm, PETSC_ERR_FILE_UNEXPECTED, "-rec_init_phases: '%s' has phase_hu and the density on different grids", r->init_phases[k]);
+    }
+    PetscCall(PetscMalloc1(3 * (PetscInt64)g.nx * g.ny * g.nz, &cs));
+    for (PetscInt64 q = 0; q < (PetscInt64)g.nx * g.ny * g.nz; q++) cs[3 * q] = de[q] * PetscCosReal(ph[q]), cs[3 * q + 1] = de[q] * PetscSinReal(ph[q]), cs[3 * q + 2] = de[q];
+    for (PetscInt64 q = 0; q < nv; q++) {
+      PetscReal x[3], xk[3];
+      Position(&r->grid, q, x);
+      for (int j = 0; j < 3; j++) xk[j] = r->rot[k][j] * x[0] + r->rot[k][3 + j] * x[1] + r->rot[k][6 + j] * x[2];
+      psi[k * nv + q] = PetscAtan2Real(TkGridInterpolate(&g, 3, cs, 1, xk), TkGridInterpolate(&g, 3, cs, 0, xk));
+      rho[q] += PetscMin(PetscMax(TkGridInterpolate(&g, 3, cs, 2, xk), 0), 1) / K;
+    }
+    PetscCall(PetscFree(ph));
+    PetscCall(PetscFree(de));
+    PetscCall(PetscFree(cs));
+  }
+  {
+    PetscReal best = PETSC_MAX_REAL;
+    for (PetscInt64 q = 0; q < nv; q++) {
+      const PetscInt64 ix = q % nx, iy = (q / nx) % ny, iz = q / (nx * ny);
+      const PetscReal  d = PetscSqr(ix - 0.5 * (nx - 1)) + PetscSqr(iy - 0.5 * (ny - 1)) + PetscSqr(iz - 0.5 * (nz - 1));
+      if (rho[q] > 0.5 && d < best) best = d, ref = q;
+    }
+    PetscCheck(ref >= 0, r->comm, PETSC_ERR_USER_INPUT, "-rec_init_phases: the mean density of the files is nowhere above 0.5");
+  }
+  for (PetscInt k = 0; k < K; k++) {
+    const PetscReal p0 = psi[k * nv + ref];
+    for (PetscInt64 q = 0; q < nv; q++) psi[k * nv + q] = Wrap(psi[k * nv + q] - p0);
+  }
+  for (PetscInt64 q = 0; q < nv; q++) seen[q] = 0;
+  for (int c = 0; c < 3; c++) u[c * nv + ref] = 0;
+  seen[ref] = 1, queue[tail++] = ref;
+  while (head < tail) {
+    const PetscInt64 p = queue[head++], ix = p % nx, iy = (p / nx) % ny, iz = p / (nx * ny);
+    const PetscInt64 nb[6] = {ix > 0 ? p - 1 : -1, ix + 1 < nx ? p + 1 : -1, iy > 0 ? p - nx : -1, iy + 1 < ny ? p + nx : -1, iz > 0 ? p - nx * ny : -1, iz + 1 < nz ? p + nx * ny : -1};
+    for (int a = 0; a < 6; a++) {
+      const PetscInt64 q = nb[a];
+      PetscReal        v[3];
+      if (q < 0 || seen[q]) continue;
+      for (int c = 0; c < 3; c++) v[c] = u[c * nv + p];
+      if (rho[q] > 0.5)
+        for (int it = 0; it < 4; it++) {
+          PetscReal res[TK_REC_MAX_REFLECTIONS];
+          for (PetscInt k = 0; k < K; k++) res[k] = Wrap(r->gvec[k][0] * v[0] + r->gvec[k][1] * v[1] + r->gvec[k][2] * v[2] - psi[k * nv + q]);
+          for (int c = 0; c < 3; c++)
+            for (PetscInt k = 0; k < K; k++) v[c] -= M[c][k] * res[k];
+        }
+      for (int c = 0; c < 3; c++) u[c * nv + q] = v[c];
+      seen[q] = 1, queue[tail++] = q;
+    }
+  }
+  PetscCall(PetscFree3(psi, queue, seen));
+  PetscFunctionReturn(0);
+}
+
+/* The displacement gradient du_i/dx_j (nm/nm) at the voxels of `region`, from the phases g_k.u: per axis j the
+   wrapped central differences of every phase, d_kj = g_k . du/dx_j, solved by least squares (robust to 2 pi jumps of
+   the phases and lattice-vector jumps of u). Gradient of u, so independent of a uniform translation. */
+static void DisplacementGradient(TkReconstruct r, PetscReal M[][TK_REC_MAX_REFLECTIONS], const PetscReal *u, const unsigned char *region, PetscReal *grad)
+{
+  const PetscInt64 nv = r->nvox, nx = r->grid.nx, st[3] = {1, nx, nx * r->grid.ny};
+  for (PetscInt64 q = 0; q < nv; q++) {
+    if (!region[q]) continue;
+    for (int j = 0; j < 3; j++) {
+      PetscReal d[TK_REC_MAX_REFLECTIONS];
+      for (PetscInt k = 0; k < r->nrefl; k++) {
+        const PetscReal *g  = r->gvec[k];
+        const PetscInt64 qp = q + st[j], qm = q - st[j];
+        d[k] = Wrap(g[0] * (u[qp] - u[qm]) + g[1] * (u[nv + qp] - u[nv + qm]) + g[2] * (u[2 * nv + qp] - u[2 * nv + qm])) / (2e9 * r->grid.spacing[2 - j]);
+      }
+      for (int i = 0; i < 3; i++) {
+        grad[9 * q + 3 * i + j] = 0;
+        for (PetscInt k = 0; k < r->nrefl; k++) grad[9 * q + 3 * i + j] += M[i][k] * d[k];
+      }
+    }
+  }
+}
+
+/* the strain tensor e = (grad u + grad u^T)/2 of u and of the truth inside the true support eroded by 2 voxels */
+static PetscErrorCode StrainTensorError(TkReconstruct r, const PetscReal *u0, const PetscReal *u, const PetscReal *ut, const PetscReal *tsup)
+{
+  const PetscInt64 nv = r->nvox, nx = r->grid.nx, ny = r->grid.ny, nz = r->grid.nz;
+  PetscReal        M[3][TK_REC_MAX_REFLECTIONS], *gt, *g0, *g1, comp[6] = {0}, e0 = 0, e1 = 0, et = 0;
+  unsigned char   *region;
+  PetscInt64       cnt   = 0;
+  const int        ci[6] = {0, 1, 2, 0, 0, 1}, cj[6] = {0, 1, 2, 1, 2, 2};
+  const char      *names[6] = {"xx", "yy", "zz", "xy", "xz", "yz"};
+
+  PetscFunctionBegin;
+  PetscCall(PseudoInverse(r, M));
+  PetscCall(PetscMalloc4(9 * nv, &gt, 9 * nv, &g0, 9 * nv, &g1, nv, &region));
+  for (PetscInt64 q = 0; q < nv; q++) {
+    const PetscInt64 k[3] = {q % nx, (q / nx) % ny, q / (nx * ny)}, n[3] = {nx, ny, nz}, st[3] = {1, nx, nx * ny};
+    region[q] = tsup[q] > 0.5;
+    for (int a = 0; a < 3 && region[q]; a++)
+      for (int s = 1; s <= 2 && region[q]; s++)
+        if (k[a] < s || k[a] + s >= n[a] || tsup[q - s * st[a]] <= 0.5 || tsup[q + s * st[a]] <= 0.5) region[q] = 0;
+    cnt += region[q];
+  }
+  if (!cnt) {
+    PetscCall(PetscPrintf(r->comm, "Strain tensor error: the true support has no voxel 2 voxels from its surface\n"));
+    PetscCall(PetscFree4(gt, g0, g1, region));
+    PetscFunctionReturn(0);
+  }
+  DisplacementGradient(r, M, ut, region, gt);
+  DisplacementGradient(r, M, u0, region, g0);
+  DisplacementGradient(r, M, u, region, g1);
+  for (PetscInt64 q = 0; q < nv; q++) {
+    if (!region[q]) continue;
+    for (int c = 0; c < 6; c++) {
+      const PetscInt  a = 3 * ci[c] + cj[c], b = 3 * cj[c] + ci[c];
+      const PetscReal t = 0.5 * (gt[9 * q + a] + gt[9 * q + b]), w = c < 3 ? 1 : 2; /* Frobenius: off-diagonals twice */
+      const PetscReal d0 = 0.5 * (g0[9 * q + a] + g0[9 * q + b]) - t, d1 = 0.5 * (g1[9 * q + a] + g1[9 * q + b]) - t;
+      et += w * t * t, e0 += w * d0 * d0, e1 += w * d1 * d1, comp[c] += d1 * d1;
+    }
+  }
+  PetscCall(PetscPrintf(r->comm, "Strain tensor error (RMS Frobenius norm over %lld voxels of the true support eroded by 2; true strain RMS %.4e): initial %.4e, result %.4e\n", (long long)cnt, (double)PetscSqrtReal(et / cnt),
+                        (double)PetscSqrtReal(e0 / cnt), (double)PetscSqrtReal(e1 / cnt)));
+  PetscCall(PetscPrintf(r->comm, "  result, RMS error per component:"));
+  for (int c = 0; c < 6; c++) PetscCall(PetscPrintf(r->comm, " %s %.3e", names[c], (double)PetscSqrtReal(comp[c] / cnt)));
+  PetscCall(PetscPrintf(r->comm, "\n"));
+  PetscCall(PetscFree4(gt, g0, g1, region));
+  PetscFunctionReturn(0);
+}
+
+/* RMS of the wrapped phase difference inside the true support, after removing the best constant (circular mean) */
+static PetscReal PhaseErrorRMS(PetscInt64 n, const PetscReal *psi, const PetscReal *truth, const PetscReal *support)
+{
+  PetscReal  c = 0, s = 0, off, sum = 0;
+  PetscInt64 cnt = 0;
+  for (PetscInt64 q = 0; q < n; q++)
+    if (support[q] > 0.5) c += PetscCosReal(psi[q] - truth[q]), s += PetscSinReal(psi[q] - truth[q]);
+  off = PetscAtan2Real(s, c);
+  for (PetscInt64 q = 0; q < n; q++) {
+    if (support[q] <= 0.5) continue;
+    const PetscReal d = PetscAtan2Real(PetscSinReal(psi[q] - truth[q] - off), PetscCosReal(psi[q] - truth[q] - off));
+    sum += d * d;
+    cnt++;
+  }
+  return cnt ? PetscSqrtReal(sum / cnt) : 0;
+}
+
+/* strain along h: (1/|h|) h_hat . grad psi, wrapped central differences, inside the support only */
+static void StrainH(TkReconstruct r, const PetscReal *psi, const PetscReal *sup, PetscReal *eps)
+{
+  TkBCDI              b;
+  TkTT3D              tt;
+  const TkBraggFrame *f;
+  const TkGrid       *g  = &r->grid;
+  const PetscInt64    nx = g->nx, ny = g->ny, nz = g->nz, st[3] = {1, nx, nx * ny};
+
+  TkReflModelGetBCDI(r->refl[0], &b);
+  TkBCDIGetSolver(b, &tt, &f);
+  for (PetscInt64 q = 0; q < r->nvox; q++) {
+    const PetscInt64 k[3] = {q % nx, (q / nx) % ny, q / (nx * ny)}, n[3] = {nx, ny, nz};
+    PetscReal        e  = 0;
+    PetscBool        ok = (PetscBool)(sup[q] > 0.5);
+    for (int a = 0; a < 3 && ok; a++) {
+      if (k[a] == 0 || k[a] == n[a] - 1 || sup[q - st[a]] <= 0.5 || sup[q + st[a]] <= 0.5) {
+        ok = PETSC_FALSE;
+        break;
+      }
+      const PetscReal d = psi[q + st[a]] - psi[q - st[a]];
+      e += f->hlab[a] / f->h * PetscAtan2Real(PetscSinReal(d), PetscCosReal(d)) / (2 * g->spacing[2 - a]);
+    }
+    eps[q] = ok ? e / f->h : 0;
+  }
+}
+
+/* /entry_1/image_1/data = rho e^{i psi} as (re, im) pairs, with the support as mask (PyNX-style CXI image) */
+static PetscErrorCode WriteCXIImage(TkReconstruct r, const PetscReal *psi, const PetscReal *rho, const PetscReal *sup)
+{
+  TkAtomicFile af;
+  int          err = 0;
+
+  PetscFunctionBegin;
+  PetscCall(TkAtomicFileBegin(r->comm, r->cxi, &af));
+  if (r->rank == 0) {
+    const hsize_t dims[3] = {(hsize_t)r->grid.nz, (hsize_t)r->grid.ny, (hsize_t)r->grid.nx};
+    double       *c;
+    char         *options = NULL;
+    hid_t         file, entry, image, ct, sp, ds;
+    PetscCall(PetscMalloc1(2 * r->nvox, &c));
+    for (PetscInt64 q = 0; q < r->nvox; q++) c[2 * q] = rho[q] * PetscCosReal(psi[q]), c[2 * q + 1] = rho[q] * PetscSinReal(psi[q]);
+    PetscCall(TkOptionsGetAll(&options));
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    file = H5Fcreate(af.tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (file < 0)
+      err = 1;
+    else {
+      hid_t s1 = H5Screate(H5S_SCALAR), t = H5Tcopy(H5T_C_S1), a;
+      H5Tset_size(t, 6);
+      entry = H5Gcreate2(file, "entry_1", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      a     = H5Acreate2(entry, "NX_class", t, s1, H5P_DEFAULT, H5P_DEFAULT), H5Awrite(a, t, "NXentry"), H5Aclose(a);
+      image = H5Gcreate2(entry, "image_1", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      H5Tset_size(t, 7);
+      a  = H5Acreate2(image, "NX_class", t, s1, H5P_DEFAULT, H5P_DEFAULT), H5Awrite(a, t, "NXdata"), H5Aclose(a);
+      ct = H5Tcreate(H5T_COMPOUND, 2 * sizeof(double));
+      H5Tinsert(ct, "r", 0, H5T_NATIVE_DOUBLE);
+      H5Tinsert(ct, "i", sizeof(double), H5T_NATIVE_DOUBLE);
+      sp = H5Screate_simple(3, dims, NULL);
+      ds = H5Dcreate2(image, "data", ct, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      if (ds < 0 || H5Dwrite(ds, ct, H5S_ALL, H5S_ALL, H5P_DEFAULT, c) < 0) err = 1;
+      if (ds >= 0) H5Dclose(ds);
+      ds = H5Dcreate2(image, "mask", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      if (ds < 0 || H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, sup) < 0) err = 1;
+      if (ds >= 0) H5Dclose(ds);
+      H5Sclose(sp);
+      {
+        const hsize_t three = 3;
+        sp                  = H5Screate_simple(1, &three, NULL);
+        ds                  = H5Dcreate2(image, "voxel_size_m", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (ds < 0 || H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->grid.spacing) < 0) err = 1;
+        if (ds >= 0) H5Dclose(ds);
+        H5Sclose(sp);
+      }
+      {
+        const char *note = "rho exp(i h.u) on the lab grid (z downstream, y up, x), C order (z, y, x); reconstructed by takagi reconstruct (dynamical 3D Takagi-Taupin model)";
+        H5Tset_size(t, strlen(note) + 1);
+        ds = H5Dcreate2(image, "data_type", t, s1, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (ds >= 0) H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, note), H5Dclose(ds);
+        H5Tset_size(t, strlen(options ? options : "") + 1);
+        ds = H5Dcreate2(image, "command", t, s1, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (ds >= 0) H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, options ? options : ""), H5Dclose(ds);
+      }
+      H5Tclose(ct);
+      H5Gclose(image);
+      H5Gclose(entry);
+      H5Tclose(t);
+      H5Sclose(s1);
+      if (H5Fclose(file) < 0) err = 1;
+    }
+    PetscCall(PetscFree(options));
+    PetscCall(PetscFree(c));
+    if (err) PetscCall(TkAtomicFileAbort(&af));
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, r->comm));
+  PetscCheck(!err, r->comm, PETSC_ERR_FILE_WRITE, "cannot write the CXI image '%s'", r->cxi);
+  PetscCall(TkAtomicFileCommit(r->comm, &af));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
+{
+  PetscReal         *psi, *psi0, *rho0, *sup, *eps, *uvec = NULL, *tpsi = NULL, *tsup = NULL;
+  const PetscScalar *xa, *x0a;
+  Vec                x0all;
+  const PetscInt64   nv = r->nvox;
+
+  PetscFunctionBegin;
+  PetscCall(VecDuplicate(r->xall, &x0all));
+  PetscCall(VecScatterBegin(r->toall, r->x0, x0all, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(r->toall, r->x0, x0all, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterBegin(r->toall, r->x, r->xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(r->toall, r->x, r->xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecGetArrayRead(r->xall, &xa));
+  PetscCall(VecGetArrayRead(x0all, &x0a));
+  PetscCall(PetscMalloc5(nv, &psi, nv, &psi0, nv, &rho0, nv, &sup, nv, &eps));
+  /* the phase of the first reflection (psi itself, or h.u) */
+  TkReconstructPhase(r, 0, xa, psi);
+  TkReconstructPhase(r, 0, x0a, psi0);
+  for (PetscInt64 q = 0; q < nv; q++) rho0[q] = x0a[(r->nf - 1) * nv + q];
+  const PetscReal *rho = xa + (r->nf - 1) * nv;
+  for (PetscInt64 q = 0; q < nv; q++) sup[q] = rho[q] > 0.5 ? 1 : 0;
+  StrainH(r, psi, sup, eps);
+  if (r->unknowns == TK_UNKNOWNS_U) {
+    /* u in m, components (x, y, z) per voxel, as the grid format stores vectors */
+    PetscCall(PetscMalloc1(3 * nv, &uvec));
+    for (PetscInt64 q = 0; q < nv; q++)
+      for (int c = 0; c < 3; c++) uvec[3 * q + c] = 1e-9 * xa[c * nv + q];
+  }
+  if (r->truth[0]) {
+    PetscCall(PetscMalloc2(nv, &tpsi, nv, &tsup));
+    PetscCall(ReadOnGrid(r, r->truth, "phase_hu", tpsi));
+    PetscCall(ReadOnGrid(r, r->truth, "support", tsup));
+    PetscCall(PetscPrintf(r->comm, "Phase error inside the true support (RMS, wrapped, constant removed): initial %.4f rad, result %.4f rad\n", (double)PhaseErrorRMS(nv, psi0, tpsi, tsup), (double)PhaseErrorRMS(nv, psi, tpsi, tsup)));
+    if (r->unknowns == TK_UNKNOWNS_U) {
+      /* u is known modulo lattice translations (they leave every e^{i h.u} unchanged): compare h_k.u per reflection */
+      TkGrid     g;
+      PetscReal *ut, *utg, *pk, *pk0, *tk;
+      PetscCall(TkGridFieldRead(r->comm, r->truth, "u", 3, &g, &ut));
+      PetscCall(PetscMalloc4(3 * nv, &utg, nv, &pk, nv, &pk0, nv, &tk));
+      for (PetscInt64 q = 0; q < nv; q++) {
+        PetscReal x[3];
+        Position(&r->grid, q, x);
+        for (int c = 0; c < 3; c++) utg[c * nv + q] = 1e9 * (SameGrid(&g, &r->grid) ? ut[3 * q + c] : TkGridInterpolate(&g, 3, ut, c, x));
+      }
+      for (PetscInt k = 0; k < r->nrefl; k++) {
+        const PetscInt *hkl;
+        const char     *cname;
+        TkBCDI          b;
+        TkReflection    refl;
+        PetscCall(TkReflModelGetBCDI(r->refl[k], &b));
+        PetscCall(TkBCDIGetReflection(b, &refl));
+        PetscCall(TkReflectionGetName(refl, &cname, &hkl));
+        TkReconstructPhase(r, k, xa, pk);
+        TkReconstructPhase(r, k, x0a, pk0);
+        TkReconstructPhase(r, k, utg, tk);
+        PetscCall(PetscPrintf(r->comm, "  reflection (%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "): phase h.u error (RMS in the true support): initial %.4f rad, result %.4f rad\n", hkl[0], hkl[1], hkl[2],
+                              (double)PhaseErrorRMS(nv, pk0, tk, tsup), (double)PhaseErrorRMS(nv, pk, tk, tsup)));
+      }
+      PetscCall(StrainTensorError(r, x0a, xa, utg, tsup));
+      PetscCall(PetscFree(ut));
+      PetscCall(PetscFree4(utg, pk, pk0, tk));
+    }
+  }
+  if (r->output[0]) {
+    TkGridField fields[] = {
+        {"phase_hu", "rad", 1, psi}, {"density", "1", 1, rho}, {"support", "1", 1, sup}, {"strain_h", "1", 1, eps}, {"phase_hu_initial", "rad", 1, psi0}, {"density_initial", "1", 1, rho0}, {"u", "m", 3, uvec},
+    };
+    PetscCall(TkGridFieldsWrite(r->comm, r->output, &r->grid, uvec ? 7 : 6, fields));
+  }
+  if (r->cxi[0]) PetscCall(WriteCXIImage(r, psi, rho, sup));
+  if (r->plot[0]) {
+    TkAtomicFile   png;
+    PetscErrorCode ierr;
+    PetscCheck(r->output[0], r->comm, PETSC_ERR_USER_INPUT, "-plot needs -o (the plot reads the object file)");
+    PetscCall(TkAtomicFileBegin(r->comm, r->plot, &png));
+    const char *const args[] = {r->output, r->truth[0] ? r->truth : "", png.tmp_path};
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = TkPlotRun(r->comm, "plot_reconstruct.py", 3, args);
+    PetscCall(PetscPopErrorHandler());
+    if (ierr && r->rank == 0) PetscCall(TkAtomicFileAbort(&png));
+    PetscCheck(!ierr, r->comm, PETSC_ERR_FILE_WRITE, "the plot '%s' could not be made (see above); the object file was written", r->plot);
+    PetscCall(TkAtomicFileCommit(r->comm, &png));
+  }
+  PetscCall(VecRestoreArrayRead(r->xall, &xa));
+  PetscCall(VecRestoreArrayRead(x0all, &x0a));
+  PetscCall(PetscFree5(psi, psi0, rho0, sup, eps));
+  PetscCall(PetscFree(uvec));
+  PetscCall(PetscFree2(tpsi, tsup));
+  PetscCall(VecDestroy(&x0all));
+  PetscFunctionReturn(0);
+}

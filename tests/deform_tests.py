@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""`takagi deform` as a user runs it: generator volume fractions, rank-count independence, restart identity and
+checkpoint errors. Each case runs in a fresh temporary directory and prints PASS/FAIL lines.
+
+usage: deform_tests.py TAKAGI MPIEXEC NPFLAG CASE      CASE: generator | mpi | restart | checkpoint_errors
+"""
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+TAKAGI, MPIEXEC, NPFLAG, CASE = sys.argv[1:5]
+failures = []
+
+
+def check(ok, msg):
+    print(("PASS: " if ok else "FAIL: ") + msg)
+    if not ok:
+        failures.append(msg)
+
+
+def run(args, ranks=0, expect_ok=True):
+    cmd = ([MPIEXEC, NPFLAG, str(ranks)] if ranks else []) + [TAKAGI, "deform"] + args
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if expect_ok and p.returncode:
+        print(p.stdout[-3000:], p.stderr[-3000:])
+        raise SystemExit("FAIL: %s exited with %d" % (" ".join(cmd), p.returncode))
+    return p
+
+
+def curve(prefix):
+    return np.atleast_2d(np.genfromtxt(prefix + "_curve.csv", delimiter=",", skip_header=1))
+
+
+# small, fast model settings shared by the cases (20^3 voxels, finite-rate driving)
+MODEL = ["-ng_spacing_nm", "0.5", "-ng_glass_softening", "0.7", "-plast_eps0", "0.05", "-load_driving", "rate",
+         "-load_strain_step", "2e-4", "-spectral_rtol", "1e-10"]
+
+
+def generator():
+    # Crystal fraction: random sequential addition places round(f V / v) spheres; voxelised spheres of 6 voxels
+    # diameter hold their volume to a few per cent. Tolerance 10 % relative.
+    p = "gen"
+    run(["-ng_grid", "64", "-ng_spacing_nm", "0.5", "-ng_grain_nm", "10", "-ng_interface_nm", "1", "-ng_crystal_fraction",
+         "0.1", "-ng_crystal_nm", "3", "-load_steps", "0", "-o", p])
+    with h5py.File(p + "_microstructure.h5", "r") as f:
+        phase = f["phase"][()]
+        grain = f["grain"][()]
+    fc = np.mean(phase == 2)
+    check(abs(fc - 0.1) < 0.01, "crystal volume fraction %.4f within 10 %% of the requested 0.1" % fc)
+    # Interface fraction: a layer of width w on the faces of a Poisson-Voronoi tessellation of density n has volume
+    # fraction ~ S_V w, S_V = (256 pi / 3)^(1/3) Gamma(5/3) n^(1/3) / 2 = 2.9105 n^(1/3) (Meijering 1953), less the
+    # overlap at edges (second order in w n^(1/3) = 0.12 here). Measured outside crystals. Tolerance: 0.75-1.0 S_V w.
+    L = 32.0
+    n = round(L ** 3 / (math.pi / 6 * 10 ** 3))
+    sv = 0.5 * (256 * math.pi / 3) ** (1 / 3) * math.gamma(5 / 3) * (n / L ** 3) ** (1 / 3)
+    fi = np.mean(phase == 1) / (1 - fc)
+    check(0.75 * sv * 1.0 <= fi <= sv * 1.0, "interface fraction %.4f within [0.75, 1] x S_V w = %.4f" % (fi, sv))
+    check(grain.max() + 1 == n, "%d grains, as V / (pi d^3 / 6) = %d" % (grain.max() + 1, n))
+    # monolithic glass with a pillar: vacuum outside the cylinder, fraction 1 - pi D^2 / (4 L^2) to voxelisation
+    run(["-ng_grid", "32", "-ng_spacing_nm", "0.5", "-ng_grain_nm", "0", "-ng_pillar_nm", "12", "-load_steps", "0", "-o", "pil"])
+    with h5py.File("pil_microstructure.h5", "r") as f:
+        fv = np.mean(f["phase"][()] == 3)
+    want = 1 - math.pi * 12 ** 2 / (4 * 16 ** 2)
+    check(abs(fv - want) < 0.02, "pillar vacuum fraction %.4f vs 1 - pi D^2/(4 L^2) = %.4f (+-0.02)" % (fv, want))
+
+
+def mpi():
+    # the same microstructure (bitwise) and the same loading curve (to solver round-off, 1e-8 relative) at 1, 2, 3
+    # ranks; 20 planes split 20 / 10+10 / 7+7+6 puts grain, crystal and band boundaries across ranks
+    args = ["-ng_grid", "20", "-ng_grain_nm", "5", "-ng_interface_nm", "1", "-ng_crystal_fraction", "0.04",
+            "-ng_crystal_nm", "1.5", "-load_steps", "60", "-fields_steps", "30", "-xpcs_every", "10"] + MODEL
+    for r in (1, 2, 3):
+        run(args + ["-o", "r%d" % r], ranks=r)
+    ref = h5py.File("r1_microstructure.h5", "r")
+    c1 = curve("r1")
+    for r in (2, 3):
+        with h5py.File("r%d_microstructure.h5" % r, "r") as f:
+            same = all(np.array_equal(ref[k][()], f[k][()]) for k in ("phase", "grain"))
+        check(same, "microstructure at %d ranks identical to 1 rank" % r)
+        c = curve("r%d" % r)
+        err = np.max(np.abs(c[:, :5] - c1[:, :5]) / (np.abs(c1[:, :5]) + 1e-30))
+        check(c.shape == c1.shape and err < 1e-8, "curve at %d ranks equals 1 rank (max rel. diff %.2e < 1e-8)" % (r, err))
+        with h5py.File("r1_fields_final.h5", "r") as a, h5py.File("r%d_fields_final.h5" % r, "r") as b:
+            d = np.max(np.abs(a["plastic_strain"][()] - b["plastic_strain"][()]))
+        check(d < 1e-12, "final plastic strain field at %d ranks equals 1 rank (max diff %.1e)" % (r, d))
+        l1 = np.genfromtxt("r1_localisation.csv", delimiter=",", skip_header=1)
+        lr = np.genfromtxt("r%d_localisation.csv" % r, delimiter=",", skip_header=1)
+        check(np.allclose(l1, lr, rtol=1e-8, atol=1e-12), "band statistics (union-find across ranks) at %d ranks equal 1 rank" % r)
+        i1 = np.genfromtxt("r1_isf.csv", delimiter=",", skip_header=1)
+        ir = np.genfromtxt("r%d_isf.csv" % r, delimiter=",", skip_header=1)
+        check(np.allclose(i1, ir, rtol=1e-8, atol=1e-12), "ISF at %d ranks equals 1 rank" % r)
+
+
+def restart():
+    # 2N steps in one go = N steps with a checkpoint + restart for N more: same curve, state and bands (the restart
+    # re-solves the saved state from a cold start, so agreement is to the solver tolerance 1e-10, not bitwise)
+    args = ["-ng_grid", "16", "-ng_grain_nm", "4", "-ng_interface_nm", "1", "-fields_every", "20", "-xpcs_every", "5"] + MODEL
+    run(args + ["-load_steps", "40", "-o", "full"], ranks=2)
+    run(args + ["-load_steps", "20", "-checkpoint_every", "20", "-o", "half"], ranks=2)
+    p = run(args + ["-load_steps", "40", "-restart", "half_checkpoint.h5", "-o", "cont"], ranks=2)
+    a, b = curve("full"), curve("cont")
+    err = np.max(np.abs(a[:, :5] - b[:, :5]) / (np.abs(a[:, :5]) + 1e-30)) if a.shape == b.shape else float("inf")
+    check(err < 1e-6, "2N steps == N + restart N: curve rows %d vs %d, max rel. diff %.2e < 1e-6" % (len(a), len(b), err))
+    with h5py.File("full_fields_final.h5", "r") as f, h5py.File("cont_fields_final.h5", "r") as g:
+        d = np.max(np.abs(f["eps_p"][()] - g["eps_p"][()]))
+    check(d < 1e-9, "final eigenstrain identical after restart (max diff %.1e)" % d)
+    la = np.genfromtxt("full_localisation.csv", delimiter=",", skip_header=1)
+    lb = np.genfromtxt("cont_localisation.csv", delimiter=",", skip_header=1)
+    check(la.shape == lb.shape and np.allclose(la, lb, rtol=1e-6), "band statistics rows carried through the checkpoint")
+    check("step 40/40" in p.stdout and "ETA" in p.stdout, "progress lines with ETA printed")
+
+
+def checkpoint_errors():
+    args = ["-ng_grid", "12", "-ng_grain_nm", "0"] + MODEL
+    run(args + ["-load_steps", "4", "-checkpoint_every", "4", "-o", "a"])
+    with open("a_curve.csv") as f:
+        before = f.read()
+    cases = {
+        "foreign": (args + ["-ng_glass_threshold_GPa", "2.5", "-load_steps", "8", "-restart", "a_checkpoint.h5", "-o", "a"],
+                    "other microstructure, model or loading options"),
+        "grid": (["-ng_grid", "14"] + args[2:] + ["-load_steps", "8", "-restart", "a_checkpoint.h5", "-o", "a"], "grid"),
+        "not_hdf5": (args + ["-load_steps", "8", "-restart", "a_curve.csv", "-o", "a"], "cannot open the checkpoint"),
+        "other_hdf5": (args + ["-load_steps", "8", "-restart", "a_microstructure.h5", "-o", "a"], "not a takagi deform checkpoint"),
+    }
+    for name, (a, want) in cases.items():
+        p = run(a, expect_ok=False)
+        lines = [l for l in p.stderr.splitlines() if l.startswith("takagi")]
+        ok = p.returncode != 0 and len(lines) == 1 and want in lines[0] and "PETSC ERROR" not in p.stderr
+        check(ok, "%s checkpoint: one line '%s'" % (name, lines[0] if lines else p.stderr.strip()[:200]))
+    with open("a_curve.csv") as f:
+        check(f.read() == before, "a failed restart leaves the earlier outputs untouched")
+    check(not [f for f in os.listdir(".") if ".part-" in f], "no temporary files left behind")
+
+
+with tempfile.TemporaryDirectory() as d:
+    os.chdir(d)
+    {"generator": generator, "mpi": mpi, "restart": restart, "checkpoint_errors": checkpoint_errors}[CASE]()
+sys.exit(1 if failures else 0)
