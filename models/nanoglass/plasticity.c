@@ -2,7 +2,7 @@
    Yield: sigma_vm = sqrt(3/2 s:s) >= threshold (s: deviatoric stress, tensor shears counted twice).
    Transformation: d eps_p = eps0 (3/2) s / sigma_vm, a traceless increment of von Mises equivalent strain
    sqrt(2/3 d:d) = eps0 (capped so that the zone does not reverse its own stress) along the local deviatoric stress (a shear transformation zone aligned with its driving
-   stress, Argon/Homer-Schuh), after which the voxel draws threshold number n+1 of its phase (mean x softening).
+   stress, Argon/Homer-Schuh), after which the voxel draws threshold number n+1 of its phase (mean x max(floor, softening^n)).
    Because elasticity is linear, the stress at load strain g + D with frozen eigenstrain is sigma + D sigma_1, with
    sigma_1 the response to a unit load: the extremal step solves |s + D s_1|_vm = threshold per voxel in closed form
    (a quadratic in D) and takes the smallest root over all ranks (ties: lowest global voxel index). */
@@ -193,7 +193,7 @@ static PetscErrorCode Transform(TkPlasticity p, size_t q)
   /* structural softening with memory: the n-th renewal has mean softening^n x the initial mean, bounded by floor
      (floor = softening: a single step, the same for every transformed voxel however often it flowed) */
   const PetscReal pw = PetscPowReal(pr->softening, p->draws[q]), soft = pr->softening < 1 ? PetscMax(pr->floor, pw) : PetscMin(pr->floor, pw);
-  p->thr[q]            = TkThresholdLawSample(&pr->threshold, soft, p->seed, gid, (unsigned long long)p->draws[q]);
+  p->thr[q] = TkThresholdLawSample(&pr->threshold, soft, p->seed, gid, (unsigned long long)p->draws[q]);
   p->draws[q] += 1;
   PetscFunctionReturn(0);
 }

@@ -18,7 +18,7 @@ the lattice planes of every normal m (integer, |m_i| <= 2) of the periodic box; 
 varies most (coefficient of variation: the profile contrast) is the band normal; the profile (smoothed 1-2-1) is
 cut at half way between its minimum and maximum, and each run above the cut is a band (peaks); the slab of a
 quarter of the planes centred on the highest peak carries band_share of the plastic strain (0.25 for uniform
-flow, -> 1 for one thin band). Also the top-10 % share and the participation ratio of the voxel field.
+flow, -> 1 for one thin band). The peak count means something only for a contrast >= ~0.3 (below: fluctuations). Also the top-10 % share and the participation ratio of the voxel field.
 Exits non-zero with one line on stderr on failure.
 """
 import os
@@ -179,7 +179,8 @@ def compare(out, prefixes):
         ext = (0, cut.shape[1] * h[2], 0, nz * h[0])
         im = axes[0, k].imshow(cut, origin="lower", extent=ext, cmap="inferno", vmin=0, vmax=max(np.percentile(eta, 99.5), 1e-12))
         fig.colorbar(im, ax=axes[0, k], shrink=0.8, label="plastic strain")
-        axes[0, k].set_title("%s\n%d band(s), band share %.2f, top-10%% %.2f" % (name, bm["peaks"], bm["band_share"], bm["top10"]), fontsize=9)
+        bands = "%d band(s)" % bm["peaks"] if bm["contrast"] >= 0.3 else "no band (profile contrast %.2f)" % bm["contrast"]
+        axes[0, k].set_title("%s\n%s, band share %.2f, top-10%% %.2f" % (name, bands, bm["band_share"], bm["top10"]), fontsize=9)
         axes[0, k].set_xlabel(xl)
         axes[0, k].set_ylabel("z (nm), compression axis")
         im = axes[1, k].imshow(np.squeeze(phase[:, ny // 2, :] if bm["normal"][1] == 0 else phase[:, :, nx // 2]), origin="lower", extent=ext, cmap="Set2", vmin=0, vmax=3, interpolation="nearest")
