@@ -3,7 +3,7 @@
 the dynamical forward model against the objective itself.
 
 1. Taylor test along a fixed direction d: |J(x + eps d) - J(x) - eps g.d| must fall as eps^2 (ratio 100 per decade,
-   accepted 80-120) over the 4 decades eps = 1e-2 .. 1e-6, and be below 1e-2 |J(x + eps d) - J(x)| at eps = 1e-6
+   accepted 80-120) over the 4 decades eps = 1e-2 .. 1e-6 (3 decades from 1e-3 for u unknowns), and be below 1e-2 |J(x + eps d) - J(x)| at eps = 1e-6
    (the first-order term is cancelled; about 1e-3 is expected from the curvature). Source: Taylor's theorem for a
    C^2 objective.
 2. Central differences (step 1e-4) of six components, psi and rho: relative difference < 1e-4 (the central
@@ -55,7 +55,9 @@ for n in RANKS:
           for m in re.finditer(r"fd: (\w+) voxel \d+\s+adjoint (\S+)\s+central difference (\S+)\s+rel. diff (\S+)", out)]
     results[n] = (J, gn)
     print(f"{n} rank(s): J {J:.17e} |g| {gn:.17e} adjoint/forward {ratio}")
-    for e in (-2, -3, -4, -5):
+    # u unknowns (nm): eps 1e-2 moves the phases h.u by ~0.3 rad, where the cubic term of the node phase
+    # arg(P e^{i psi}) is not negligible yet; their Taylor test starts a decade lower
+    for e in ((-3, -4, -5) if len(sys.argv) > 5 and sys.argv[5] == "u" else (-2, -3, -4, -5)):
         r = taylor[e][1] / taylor[e - 1][1]
         check(80 < r < 120, f"{n} ranks: Taylor remainder ratio eps 1e{e} -> 1e{e - 1}: {r:.2f} (want 100)")
     check(taylor[-6][1] < 1e-2 * taylor[-6][0], f"{n} ranks: first-order term matched at eps 1e-6 "

@@ -6,12 +6,12 @@ usage: phase_sim.py <takagi> <case> [mpiexec numproc-flag]
 cases:
   bump   a 500 x 450 x 400 nm Au box with a smooth off-centre Gaussian bump of h.u (peak 2 rad), no noise:
          the reconstructed crystal overlaps the true one (Dice >= 0.9 at 0.3 of the maximum amplitude), h.u is
-         recovered within 0.12 rad RMS inside (seeds 1-8 give 0.075-0.110: HIO amplifies round-off, so any change
-         in the FFT's arithmetic moves the result within that spread), h.u = -arg(psi) fits best (tests/phase_validate.py); also the output
-         files: CXI layout (PyNX names), HDF5 fields with XDMF sidecar, no temporary files left.
+         recovered within PHASE_RMS_MAX = 0.12 rad RMS inside (below), h.u = -arg(psi) fits best
+         (tests/phase_validate.py); also the output files: CXI layout (PyNX names), HDF5 fields with XDMF sidecar, no
+         temporary files left.
   ramp   the same box with a linear phase g.r (g = 8, 9, 2 rad/um): the phase step of psi along each axis is
          -g.a_j (the sign test of the convention; a linear phase is the same for psi and its twin).
-  noise  the bump with Poisson noise at 1e8 photons, 2 random starts: still Dice >= 0.9, RMS <= 0.12 rad.
+  noise  the bump with Poisson noise at 1e8 photons, 2 random starts: still Dice >= 0.9, RMS <= PHASE_RMS_MAX.
   mpi    the noisy scan reconstructed at 1, 2 and 3 ranks (2 runs): identical objects, supports and fields, bitwise.
   measure  the noisy scan, 40 iterations, -fft_rigor measure -fft_wisdom w: rank 0's measured plans on every rank
          (1, 2, 3 ranks bitwise identical), the wisdom file written by the first run and reused (a rerun at 1 rank
@@ -30,6 +30,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCAN = ["-mode", "kinematic", "-shape", "box", "-size_nm", "500,450,400", "-detector_distance_m", "0.7",
         "-frame_px", "64,64", "-rocking_mrad", "-4.352,4.352,65"]
 PY = sys.executable
+# Phase RMS limit of one reconstruction (bump and noise). HIO amplifies a relative difference of 1e-16 in the FFT's
+# arithmetic by ~10 every 5 iterations, so by iteration ~120 of 3*(20ER+180HIO)+20ER two FFTs that differ only in
+# round-off (plans, batching, FFTW build) give different, equally valid reconstructions: the RMS of one run is a draw
+# from a distribution, not a property of the code. Over seeds 1-24 of the bump: slab/estimate 0.079 +- 0.014 rad
+# (max 0.110; seed 1, this test: 0.103), slab/measure 0.085 +- 0.019 (max 0.114), fftw_mpi (seeds 1-16) 0.077 +-
+# 0.021 (max 0.131); all 64 runs 0.081 +- 0.018, 11 above 0.10, 1 above 0.12 (docs/phase.md, "Validation").
+PHASE_RMS_MAX = 0.12
 
 
 def run(cmd, log=None):
@@ -106,7 +113,7 @@ def main():
         opts = ["-nruns", "2"] if case == "noise" else []
         out = run([takagi, "phase", "-data", "scan.cxi", "-o", "rec.cxi", "-object", "rec.h5", "-print_period", "0"] + opts)
         last_lines(out, ["Best", "Solved"])
-        args = ["scan.cxi", "truth.h5", "rec.cxi"] + (["--ramp", "--ramp-tol", "0.02"] if case == "ramp" else ["--max-phase-rms", "0.12"])
+        args = ["scan.cxi", "truth.h5", "rec.cxi"] + (["--ramp", "--ramp-tol", "0.02"] if case == "ramp" else ["--max-phase-rms", str(PHASE_RMS_MAX)])
         r = subprocess.run(validate + args, capture_output=True, text=True)
         print(r.stdout + r.stderr)
         fail |= r.returncode != 0

@@ -141,7 +141,7 @@ def main():
         names = {"sim": "sim.cxi", "truth": "truth.h5", "kin": "kin.cxi", "kin_det": "kin_detector_frame.h5", "kin_lab": "kin_lab.h5", "dyn": "dyn.h5"}
         sim = SMALL + DISLOCATION + ["-photons", "1e8", "-seed", "7"]
         rec = ["-data", names["sim"]] + SMALL + ["-init", names["kin_lab"], "-truth", names["truth"], "-tao_max_it", "25",
-                                               "-rec_tv_phase", "1e-4", "-o", "dyn.h5", "-cxi", "dyn.cxi", "-plot", "dyn.png"]
+                                               "-rec_tv_phase", "5e-2", "-o", "dyn.h5", "-cxi", "dyn.cxi", "-plot", "dyn.png"]
     if a.iterations > 0:
         rec += ["-tao_max_it", str(a.iterations)]
     run(mpi + ["bcdi"] + sim + ["-o", names["sim"], "-object", names["truth"]], w)
@@ -167,6 +167,27 @@ def main():
     with h5py.File(os.path.join(w, names["dyn"]), "r") as f:
         d_in = phase_rms(f["phase_hu"][()], pht, inner)
     print(f"SUMMARY interior ({inner.sum()} voxels): kinematic {k_in:.4f} rad, dynamical {d_in:.4f} rad")
+    # an added metric: the interior farther than R voxels from the dislocation core (the voxels of the true support
+    # whose elementary plaquettes have a phase winding of +-2 pi), where the lab-grid sampling cannot follow the field
+    core = np.zeros(supt.shape, bool)
+    wrap = lambda a: np.angle(np.exp(1j * a))  # noqa: E731
+    for ax, bx in ((0, 1), (1, 2), (0, 2)):
+        pa = np.roll(pht, -1, ax)
+        pab, pb = np.roll(pa, -1, bx), np.roll(pht, -1, bx)
+        core |= (np.abs(wrap(pa - pht) + wrap(pab - pa) + wrap(pb - pab) + wrap(pht - pb)) > np.pi) & supt
+    if core.any():
+        pts = np.argwhere(core)
+        idx = np.argwhere(inner)
+        dist = np.min(np.linalg.norm(idx[:, None, :] - pts[None, :, :], axis=-1), axis=1)
+        with h5py.File(os.path.join(w, names["kin_lab"]), "r") as f:
+            kph = f["phase_hu"][()]
+        with h5py.File(os.path.join(w, names["dyn"]), "r") as f:
+            dph = f["phase_hu"][()]
+        for R in (2, 3):
+            far = np.zeros_like(inner)
+            far[tuple(idx[dist > R].T)] = True
+            print(f"SUMMARY interior beyond {R} voxels of the core ({far.sum()} voxels; core {core.sum()} voxels): "
+                  f"kinematic {phase_rms(kph, pht, far):.4f} rad, dynamical {phase_rms(dph, pht, far):.4f} rad")
     fail = 0
     ok = its[-1] < its[0]
     print(f"{'PASS' if ok else 'FAIL'} the dynamical fit lowers the misfit of the kinematic start")

@@ -94,6 +94,43 @@ PetscErrorCode TkObjectMapApplyTranspose(TkObjectMap M, const PetscReal *node, P
   PetscFunctionReturn(0);
 }
 
+/* circular interpolation of a phase: node = arg S, S = sum_k w_k e^{i psi_k}; a 2 pi jump between grid points (the cut
+   of a dislocation, a wrapped phase) leaves the node phase unchanged. dnode/dpsi_k = w_k Re(e^{i psi_k} conj S)/|S|^2;
+   a node with S = 0 (the phase winds around it) gets phase 0 and no gradient. */
+static inline PetscReal PhaseSum(const PetscReal *psi, int c, const PetscInt64 idx[], const PetscReal w[], PetscReal *sr, PetscReal *si)
+{
+  PetscReal a = 0, b = 0, wt = 0;
+  for (int k = 0; k < c; k++) a += w[k] * PetscCosReal(psi[idx[k]]), b += w[k] * PetscSinReal(psi[idx[k]]), wt += w[k];
+  *sr = a;
+  *si = b;
+  return a * a + b * b > 1e-24 * wt * wt ? a * a + b * b : 0;
+}
+
+PetscErrorCode TkObjectMapApplyPhase(TkObjectMap M, const PetscReal *psi, PetscReal *node)
+{
+  PetscFunctionBegin;
+  for (size_t q = 0; q < M->nnodes; q++) {
+    PetscInt64 idx[8];
+    PetscReal  w[8], sr, si;
+    const int  c = Corners(M, q, idx, w);
+    node[q]      = c && PhaseSum(psi, c, idx, w, &sr, &si) > 0 ? PetscAtan2Real(si, sr) : 0;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkObjectMapApplyPhaseTranspose(TkObjectMap M, const PetscReal *psi, const PetscReal *node, PetscReal *obj)
+{
+  PetscFunctionBegin;
+  for (size_t q = 0; q < M->nnodes; q++) {
+    PetscInt64 idx[8];
+    PetscReal  w[8], sr, si, s2;
+    const int  c = Corners(M, q, idx, w);
+    if (!c || node[q] == 0 || (s2 = PhaseSum(psi, c, idx, w, &sr, &si)) == 0) continue;
+    for (int k = 0; k < c; k++) obj[idx[k]] += w[k] * (PetscCosReal(psi[idx[k]]) * sr + PetscSinReal(psi[idx[k]]) * si) / s2 * node[q];
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TkObjectMapDestroy(TkObjectMap *map)
 {
   PetscFunctionBegin;

@@ -14,4 +14,8 @@ PETSC_EXTERN PetscErrorCode TkObjectMapCreate(TkTT3D, const TkGrid *, const Pets
 PETSC_EXTERN PetscErrorCode TkObjectMapApply(TkObjectMap, const PetscReal *obj, PetscReal *node);
 /* obj += P^T node */
 PETSC_EXTERN PetscErrorCode TkObjectMapApplyTranspose(TkObjectMap, const PetscReal *node, PetscReal *obj);
+/* node = arg(P e^{i psi}): the phase of the interpolated phase factor (wrap-safe; nodes with P e^{i psi} = 0 get 0) */
+PETSC_EXTERN PetscErrorCode TkObjectMapApplyPhase(TkObjectMap, const PetscReal *psi, PetscReal *node);
+/* obj += J^T node, J the Jacobian of TkObjectMapApplyPhase at psi */
+PETSC_EXTERN PetscErrorCode TkObjectMapApplyPhaseTranspose(TkObjectMap, const PetscReal *psi, const PetscReal *node, PetscReal *obj);
 PETSC_EXTERN PetscErrorCode TkObjectMapDestroy(TkObjectMap *);

@@ -25,6 +25,7 @@ PetscErrorCode TkReconstructCreate(MPI_Comm comm, TkReconstruct *rec)
   r->support_dilate = 1;
   r->max_it         = 20;
   r->store_mb       = 1024;
+  r->grid_refine    = 1;
   PetscCallMPI(MPI_Comm_rank(comm, &r->rank));
   PetscCallMPI(MPI_Comm_size(comm, &r->size));
   *rec = r;
@@ -80,6 +81,9 @@ PetscErrorCode TkReconstructSetFromOptions(TkReconstruct r)
   PetscCall(PetscOptionsReal("-rec_tv_density", "Weight of the smoothed total variation of the density (per voxel) [0]", "TkReconstructSetFromOptions", r->tv_density, &r->tv_density, NULL));
   PetscCall(PetscOptionsReal("-rec_tv_eps", "Smoothing of the total variation (same units as the differences) [1e-2]", "TkReconstructSetFromOptions", r->tv_eps, &r->tv_eps, NULL));
   PetscCall(PetscOptionsReal("-rec_support_weight", "Weight of sum rho^2 outside the support (per voxel) [1]", "TkReconstructSetFromOptions", r->w_support, &r->w_support, NULL));
+  PetscCall(PetscOptionsBool("-rec_phase_linear", "Interpolate psi linearly to the TT nodes and take its TV on plain differences (wrong across the 2 pi cut of a dislocation) [off: the phase of the interpolated e^(i psi), TV on wrapped differences]",
+                             "TkReflModelSetPhaseInterpolation", r->linear_phase, &r->linear_phase, NULL));
+  PetscCall(PetscOptionsInt("-rec_grid_refine", "Object grid step = the TT step / k (k^3 more unknowns; the forward model's cost is that of the TT grid) [1]", "TkReconstructSetUp", r->grid_refine, &r->grid_refine, NULL));
   PetscCall(PetscOptionsInt("-rec_support_dilate", "Grow the initial support by this many voxels for the support penalty [1]", "TkReconstructSetFromOptions", r->support_dilate, &r->support_dilate, NULL));
   PetscCall(PetscOptionsString("-init", "Initial object: HDF5 grid file with phase_hu and support (takagi bcdi -object, takagi reconstruct -o) [the -shape support, psi = 0]", "TkReconstructSetUp", r->init, r->init, sizeof(r->init), NULL));
   PetscCall(PetscOptionsString("-truth", "True object (takagi bcdi -object) for the phase error and the plot", "TkReconstructWrite", r->truth, r->truth, sizeof(r->truth), NULL));
@@ -99,6 +103,7 @@ PetscErrorCode TkReconstructSetFromOptions(TkReconstruct r)
   PetscCheck(r->tv_phase >= 0 && r->tv_density >= 0 && r->w_support >= 0 && !PetscIsInfOrNanReal(r->tv_phase + r->tv_density + r->w_support), r->comm, PETSC_ERR_USER_INPUT,
              "regularisation weights (-rec_tv_phase, -rec_tv_density, -rec_support_weight) must be numbers >= 0");
   PetscCheck(r->tv_eps > 0 && !PetscIsInfOrNanReal(r->tv_eps), r->comm, PETSC_ERR_USER_INPUT, "-rec_tv_eps must be > 0");
+  PetscCheck(r->grid_refine >= 1 && r->grid_refine <= 8, r->comm, PETSC_ERR_USER_INPUT, "-rec_grid_refine must be 1 ... 8");
   PetscCheck(r->store_mb >= 0 && !PetscIsInfOrNanReal(r->store_mb), r->comm, PETSC_ERR_USER_INPUT, "-rec_store_mb must be a number >= 0");
   PetscCheck(r->checkpoint_every >= 0, r->comm, PETSC_ERR_USER_INPUT, "-rec_checkpoint_every must be >= 0");
   PetscCheck(r->support_dilate >= 0 && r->support_dilate < 100, r->comm, PETSC_ERR_USER_INPUT, "-rec_support_dilate must lie between 0 and 99");
@@ -170,11 +175,17 @@ PetscErrorCode TkReconstructSetUp(TkReconstruct r)
     PetscCall(TkReflModelSetUp(r->refl[k]));
     PetscCall(TkReflModelSetMisfit(r->refl[k], r->misfit, r->floor_rel, r->fixed_scale));
     PetscCall(TkReflModelSetStorage(r->refl[k], r->store_mb));
+    PetscCall(TkReflModelSetPhaseInterpolation(r->refl[k], r->linear_phase));
   }
   {
     TkBCDI b;
     PetscCall(TkReflModelGetBCDI(r->refl[0], &b));
     PetscCall(TkBCDIGetObjectGrid(b, &r->grid));
+    /* -rec_grid_refine k: k - 1 more points between the TT-step points, same extent */
+    r->grid.nx = (r->grid.nx - 1) * r->grid_refine + 1;
+    r->grid.ny = (r->grid.ny - 1) * r->grid_refine + 1;
+    r->grid.nz = (r->grid.nz - 1) * r->grid_refine + 1;
+    for (int a = 0; a < 3; a++) r->grid.spacing[a] /= r->grid_refine;
   }
   r->nvox = (PetscInt64)r->grid.nx * r->grid.ny * r->grid.nz;
   {
@@ -312,7 +323,7 @@ PetscErrorCode TkReconstructComputeObjective(TkReconstruct r, Vec x, PetscReal *
       const PetscInt64 q0 = PetscMax(lo, f * nv) - f * nv, q1 = PetscMin(hi, (f + 1) * nv) - f * nv;
       if (q1 <= q0) continue;
       if (f < r->nf - 1)
-        reg += TkTotalVariation(&r->grid, xa + f * nv, r->tv_eps, r->tv_phase * per, q0, q1, g ? r->gbuf + f * nv : NULL);
+        reg += TkTotalVariationPeriodic(&r->grid, xa + f * nv, r->unknowns == TK_UNKNOWNS_PHASE && !r->linear_phase ? 2 * PETSC_PI : 0, r->tv_eps, r->tv_phase * per, q0, q1, g ? r->gbuf + f * nv : NULL);
       else {
         reg += TkTotalVariation(&r->grid, rho, r->tv_eps, r->tv_density * per, q0, q1, g ? grho : NULL);
         reg += TkSupportPenalty(&r->grid, rho, r->support, r->w_support * per, q0, q1, g ? grho : NULL);
@@ -366,8 +377,21 @@ static PetscErrorCode Monitor(Tao tao, void *ctx)
   PetscCall(PetscTime(&now));
   if (r->progress) {
     const PetscInt  done = r->it_offset + it - r->it_done, left = r->max_it - r->it_offset - it;
-    const PetscReal per = done > 0 ? (now - r->t_start) / done : 0;
-    PetscCall(PetscPrintf(r->comm, "reconstruct: it %3" PetscInt_FMT "  J %.10e  misfit %.6e  |g| %.3e  %.1f s  ETA %.0f s\n", r->it_offset + it, (double)f, (double)r->misfit_sum, (double)gnorm, now - r->t_start, (double)(per * left)));
+    const PetscReal per     = done > 0 ? (now - r->t_start) / done : 0;
+    char            err[96] = "";
+    if (r->truth[0]) {
+      const PetscReal *xa;
+      Vec              x;
+      PetscReal        es, ei;
+      PetscCall(TaoGetSolution(tao, &x));
+      PetscCall(VecScatterBegin(r->toall, x, r->xall, INSERT_VALUES, SCATTER_FORWARD));
+      PetscCall(VecScatterEnd(r->toall, x, r->xall, INSERT_VALUES, SCATTER_FORWARD));
+      PetscCall(VecGetArrayRead(r->xall, &xa));
+      PetscCall(TkReconstructTruthError(r, xa, &es, &ei));
+      PetscCall(VecRestoreArrayRead(r->xall, &xa));
+      PetscCall(PetscSNPrintf(err, sizeof(err), "  phase error %.4f (interior %.4f) rad", (double)es, (double)ei));
+    }
+    PetscCall(PetscPrintf(r->comm, "reconstruct: it %3" PetscInt_FMT "  J %.10e  misfit %.6e  |g| %.3e  %.1f s  ETA %.0f s%s\n", r->it_offset + it, (double)f, (double)r->misfit_sum, (double)gnorm, now - r->t_start, (double)(per * left), err));
   }
   r->t_last = now;
   PetscFunctionReturn(0);
@@ -545,6 +569,7 @@ PetscErrorCode TkReconstructDestroy(TkReconstruct *rec)
   PetscCall(VecScatterDestroy(&r->toall));
   PetscCall(PetscFree(r->gbuf));
   PetscCall(PetscFree(r->support));
+  PetscCall(PetscFree2(r->truth_psi, r->truth_sup));
   PetscCall(PetscFree2(r->psik, r->gpsik));
   for (PetscInt k = 0; k < r->ninit_phases; k++) PetscCall(PetscFree(r->init_phases[k]));
   PetscCall(PetscFree(r));

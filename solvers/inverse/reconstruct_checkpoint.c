@@ -42,7 +42,7 @@ PetscErrorCode TkReconstructFingerprint(TkReconstruct r)
   }
   h = Fnv(h, r->support, (size_t)r->nvox);
   PetscCallMPI(MPI_Bcast(&h, 1, MPI_UNSIGNED_LONG_LONG, 0, r->comm));
-  PetscCall(PetscSNPrintf(part, sizeof(part), "; unknowns %s", TkUnknownsTypes[r->unknowns]));
+  PetscCall(PetscSNPrintf(part, sizeof(part), "; unknowns %s%s", TkUnknownsTypes[r->unknowns], r->linear_phase ? " (linear phase map)" : ""));
   PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));
   PetscCall(PetscSNPrintf(part, sizeof(part), "; misfit %s floor %.6g scale %.6g; tv %.6g %.6g eps %.6g; support %.6g dilate %" PetscInt_FMT "; data+support hash %016llx", TkMisfitTypes[r->misfit], (double)r->floor_rel, (double)r->fixed_scale,
                           (double)r->tv_phase, (double)r->tv_density, (double)r->tv_eps, (double)r->w_support, r->support_dilate, h));

@@ -35,7 +35,9 @@ struct _p_TkReconstruct {
   /* objective options */
   TkMisfitType misfit;
   PetscReal    floor_rel, fixed_scale, tv_phase, tv_density, tv_eps, w_support, store_mb;
-  PetscInt     support_dilate;
+  PetscInt     support_dilate, grid_refine;
+  PetscBool    linear_phase;          /* -rec_phase_linear: psi interpolated linearly to the TT nodes, TV on unwrapped differences */
+  PetscReal   *truth_psi, *truth_sup; /* -truth on the grid, read at the first monitor call (NULL before) */
   /* run options */
   char      init[PETSC_MAX_PATH_LEN], truth[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN];
   char      checkpoint[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], cxi[PETSC_MAX_PATH_LEN], plot[PETSC_MAX_PATH_LEN];
@@ -57,6 +59,9 @@ PETSC_INTERN PetscErrorCode TkReconstructReadInit(TkReconstruct, const char path
 /* u unknowns: u (nm) and rho from one single-reflection result per reflection (phase_hu, density): per voxel the u
    whose phases g_k.u match the phases modulo 2 pi, branches chosen from a neighbour (docs/reconstruct.md) */
 PETSC_INTERN PetscErrorCode TkReconstructCombinePhases(TkReconstruct, PetscReal *fields);
+/* the phase error of reflection 0 against -truth (RMS, wrapped, best constant removed) over the true support, and
+   over its interior (eroded by one voxel); x replicated on every rank */
+PETSC_INTERN PetscErrorCode TkReconstructTruthError(TkReconstruct, const PetscReal *x, PetscReal *support_rms, PetscReal *interior_rms);
 /* the phase of reflection k on the grid: psi itself, or h_k . u */
 PETSC_INTERN void           TkReconstructPhase(TkReconstruct, PetscInt k, const PetscReal *x, PetscReal *psi);
 PETSC_INTERN PetscErrorCode TkReconstructWriteOutputs(TkReconstruct);

@@ -45,6 +45,32 @@ static PetscErrorCode ReadOnGrid(TkReconstruct r, const char path[], const char 
   PetscFunctionReturn(0);
 }
 
+/* a phase of another file on our grid: copied on the same grid, else the phase of the trilinearly interpolated
+   e^{i psi} (a 2 pi jump between the file's points, the cut of a dislocation, does not smear) */
+static PetscErrorCode ReadPhaseOnGrid(TkReconstruct r, const char path[], const char name[], PetscReal *out)
+{
+  TkGrid     g;
+  PetscReal *v, *cs;
+
+  PetscFunctionBegin;
+  PetscCall(TkGridFieldRead(r->comm, path, name, 1, &g, &v));
+  if (SameGrid(&g, &r->grid))
+    for (PetscInt64 q = 0; q < r->nvox; q++) out[q] = v[q];
+  else {
+    const PetscInt64 n = (PetscInt64)g.nx * g.ny * g.nz;
+    PetscCall(PetscMalloc1(2 * n, &cs));
+    for (PetscInt64 q = 0; q < n; q++) cs[2 * q] = PetscCosReal(v[q]), cs[2 * q + 1] = PetscSinReal(v[q]);
+    for (PetscInt64 q = 0; q < r->nvox; q++) {
+      PetscReal x[3];
+      Position(&r->grid, q, x);
+      out[q] = PetscAtan2Real(TkGridInterpolate(&g, 2, cs, 1, x), TkGridInterpolate(&g, 2, cs, 0, x));
+    }
+    PetscCall(PetscFree(cs));
+  }
+  PetscCall(PetscFree(v));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode HasDataset(MPI_Comm comm, const char path[], const char name[], PetscBool *has)
 {
   PetscMPIInt rank;
@@ -75,7 +101,7 @@ PetscErrorCode TkReconstructReadInit(TkReconstruct r, const char path[], PetscRe
 
   PetscFunctionBegin;
   if (r->unknowns == TK_UNKNOWNS_PHASE)
-    PetscCall(ReadOnGrid(r, path, "phase_hu", fields));
+    PetscCall(ReadPhaseOnGrid(r, path, "phase_hu", fields));
   else {
     PetscCall(HasDataset(r->comm, path, "u", &has));
     if (has) {
@@ -287,6 +313,31 @@ static PetscReal PhaseErrorRMS(PetscInt64 n, const PetscReal *psi, const PetscRe
   return cnt ? PetscSqrtReal(sum / cnt) : 0;
 }
 
+PetscErrorCode TkReconstructTruthError(TkReconstruct r, const PetscReal *xa, PetscReal *support_rms, PetscReal *interior_rms)
+{
+  const PetscInt64 nv = r->nvox, nx = r->grid.nx, ny = r->grid.ny, nz = r->grid.nz;
+  PetscReal       *psi, *in;
+
+  PetscFunctionBegin;
+  if (!r->truth_psi) {
+    PetscCall(PetscMalloc2(nv, &r->truth_psi, nv, &r->truth_sup));
+    PetscCall(ReadPhaseOnGrid(r, r->truth, "phase_hu", r->truth_psi));
+    PetscCall(ReadOnGrid(r, r->truth, "support", r->truth_sup));
+  }
+  PetscCall(PetscMalloc2(nv, &psi, nv, &in));
+  TkReconstructPhase(r, 0, xa, psi);
+  for (PetscInt64 q = 0; q < nv; q++) {
+    const PetscInt64 ix = q % nx, iy = (q / nx) % ny, iz = q / (nx * ny);
+    PetscBool        inner = (PetscBool)(r->truth_sup[q] > 0.5 && ix > 0 && iy > 0 && iz > 0 && ix < nx - 1 && iy < ny - 1 && iz < nz - 1);
+    if (inner) inner = (PetscBool)(r->truth_sup[q - 1] > 0.5 && r->truth_sup[q + 1] > 0.5 && r->truth_sup[q - nx] > 0.5 && r->truth_sup[q + nx] > 0.5 && r->truth_sup[q - nx * ny] > 0.5 && r->truth_sup[q + nx * ny] > 0.5);
+    in[q] = inner ? 1 : 0;
+  }
+  *support_rms  = PhaseErrorRMS(nv, psi, r->truth_psi, r->truth_sup);
+  *interior_rms = PhaseErrorRMS(nv, psi, r->truth_psi, in);
+  PetscCall(PetscFree2(psi, in));
+  PetscFunctionReturn(0);
+}
+
 /* strain along h: (1/|h|) h_hat . grad psi, wrapped central differences, inside the support only */
 static void StrainH(TkReconstruct r, const PetscReal *psi, const PetscReal *sup, PetscReal *eps)
 {
@@ -418,7 +469,7 @@ PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
   }
   if (r->truth[0]) {
     PetscCall(PetscMalloc2(nv, &tpsi, nv, &tsup));
-    PetscCall(ReadOnGrid(r, r->truth, "phase_hu", tpsi));
+    PetscCall(ReadPhaseOnGrid(r, r->truth, "phase_hu", tpsi));
     PetscCall(ReadOnGrid(r, r->truth, "support", tsup));
     PetscCall(PetscPrintf(r->comm, "Phase error inside the true support (RMS, wrapped, constant removed): initial %.4f rad, result %.4f rad\n", (double)PhaseErrorRMS(nv, psi0, tpsi, tsup), (double)PhaseErrorRMS(nv, psi, tpsi, tsup)));
     if (r->unknowns == TK_UNKNOWNS_U) {

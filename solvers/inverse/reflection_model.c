@@ -22,6 +22,7 @@ struct _p_TkReflModel {
   PetscReal        det_scale; /* frame = det_scale |A|^2 */
   PetscInt         nangles, N1, N2;
   TkObjectMap      map;
+  PetscBool        linear_phase; /* psi interpolated linearly (else the phase of the interpolated e^{i psi}) */
   PetscReal       *node_rho, *node_phi, *g_node_rho, *g_node_phi;
   double complex  *exit, *g_exit, *planes;
   double complex  *store; /* the planes of every angle and slice, when they fit the budget: no second march */
@@ -165,6 +166,13 @@ PetscErrorCode TkReflModelSetStorage(TkReflModel r, PetscReal megabytes)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TkReflModelSetPhaseInterpolation(TkReflModel r, PetscBool linear)
+{
+  PetscFunctionBegin;
+  r->linear_phase = linear;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TkReflModelSetObjectGrid(TkReflModel r, const TkGrid *grid, const PetscReal *rotation)
 {
   const size_t nn = (size_t)r->g.nlt * r->g.Nm * r->g.Nn, fr = (size_t)r->N1 * r->N2;
@@ -196,7 +204,10 @@ PetscErrorCode TkReflModelEvaluate(TkReflModel r, const PetscReal *rho, const Pe
   PetscCheck(r->map, r->comm, PETSC_ERR_ARG_WRONGSTATE, "call TkReflModelSetObjectGrid() first");
   PetscCall(PetscTime(&t0));
   PetscCall(TkObjectMapApply(r->map, rho, r->node_rho));
-  PetscCall(TkObjectMapApply(r->map, psi, r->node_phi));
+  if (r->linear_phase)
+    PetscCall(TkObjectMapApply(r->map, psi, r->node_phi));
+  else
+    PetscCall(TkObjectMapApplyPhase(r->map, psi, r->node_phi));
   PetscCall(TkTT3DSetObjectFields(r->tt, r->node_rho, r->node_phi));
   for (PetscInt a = 0; a < r->nangles; a++) {
     PetscReal beta, ramp;
@@ -245,7 +256,10 @@ PetscErrorCode TkReflModelEvaluate(TkReflModel r, const PetscReal *rho, const Pe
     PetscCall(PetscLogEventEnd(TK_EVENT_ADJ, 0, 0, 0, 0));
   }
   PetscCall(TkObjectMapApplyTranspose(r->map, r->g_node_rho, g_rho));
-  PetscCall(TkObjectMapApplyTranspose(r->map, r->g_node_phi, g_psi));
+  if (r->linear_phase)
+    PetscCall(TkObjectMapApplyTranspose(r->map, r->g_node_phi, g_psi));
+  else
+    PetscCall(TkObjectMapApplyPhaseTranspose(r->map, psi, r->g_node_phi, g_psi));
   PetscCall(PetscTime(&t2));
   r->stats.t_adjoint = t2 - t1;
   PetscFunctionReturn(0);

@@ -27,6 +27,9 @@ PETSC_EXTERN PetscErrorCode TkReflModelSetData(TkReflModel, TkBCDIData);
 PETSC_EXTERN PetscErrorCode TkReflModelSetMisfit(TkReflModel, TkMisfitType, PetscReal floor_rel, PetscReal fixed_scale);
 /* memory (MB per rank) allowed for keeping the forward planes of all angles for the adjoint [1024] */
 PETSC_EXTERN PetscErrorCode TkReflModelSetStorage(TkReflModel, PetscReal megabytes);
+/* the phase at the TT nodes: PETSC_TRUE linear interpolation of psi, PETSC_FALSE [default] the phase of the
+   interpolated e^{i psi} (correct across 2 pi jumps of psi: a dislocation's cut) */
+PETSC_EXTERN PetscErrorCode TkReflModelSetPhaseInterpolation(TkReflModel, PetscBool linear);
 /* the object grid shared by all reflections, and the rotation from this reflection's lab frame to the grid's (NULL:
    identity) */
 PETSC_EXTERN PetscErrorCode TkReflModelSetObjectGrid(TkReflModel, const TkGrid *, const PetscReal *rotation);
