@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""`takagi deform` as a user runs it: generator volume fractions, rank-count independence, restart identity and
-checkpoint errors. Each case runs in a fresh temporary directory and prints PASS/FAIL lines.
+"""`takagi deform` as a user runs it: generator volume fractions, rank-count independence, restart identity,
+checkpoint errors, the pillar stress over its section and the order of the eigenstrain tensor in the files. Each
+case runs in a fresh temporary directory and prints PASS/FAIL lines.
 
-usage: deform_tests.py TAKAGI MPIEXEC NPFLAG CASE      CASE: generator | mpi | restart | checkpoint_errors
+usage: deform_tests.py TAKAGI MPIEXEC NPFLAG CASE      CASE: generator | mpi | restart | checkpoint_errors | pillar | eps_p_order
 """
 import math
 import os
@@ -94,6 +95,17 @@ def mpi():
         i1 = np.genfromtxt("r1_isf.csv", delimiter=",", skip_header=1)
         ir = np.genfromtxt("r%d_isf.csv" % r, delimiter=",", skip_header=1)
         check(np.allclose(i1, ir, rtol=1e-8, atol=1e-12), "ISF at %d ranks equals 1 rank" % r)
+    # 2 planes on 3 ranks: one rank owns no plane and still takes part in every solve, reduction and write
+    thin = ["-ng_grid", "2,12,12", "-ng_grain_nm", "3", "-ng_interface_nm", "0.5", "-ng_glass_threshold_GPa", "0.2",
+            "-load_steps", "20", "-fields_steps", "10", "-xpcs_every", "5"] + MODEL
+    run(thin + ["-o", "t1"])
+    run(thin + ["-o", "t3"], ranks=3)
+    a, b = curve("t1"), curve("t3")
+    err = np.max(np.abs(a[:, :5] - b[:, :5]) / (np.abs(a[:, :5]) + 1e-30)) if a.shape == b.shape else float("inf")
+    check(err < 1e-8 and a[-1, 4] > 0, "2 planes on 3 ranks (one rank empty): curve equals 1 rank (max rel. diff %.2e)" % err)
+    with h5py.File("t1_fields_final.h5", "r") as f, h5py.File("t3_fields_final.h5", "r") as g:
+        d = np.max(np.abs(f["eps_p"][()] - g["eps_p"][()]))
+    check(d < 1e-12, "2 planes on 3 ranks: final eigenstrain equals 1 rank (max diff %.1e)" % d)
 
 
 def restart():
@@ -127,6 +139,45 @@ def checkpoint_errors():
         "not_hdf5": (args + ["-load_steps", "8", "-restart", "a_curve.csv", "-o", "a"], "cannot open the checkpoint"),
         "other_hdf5": (args + ["-load_steps", "8", "-restart", "a_microstructure.h5", "-o", "a"], "not a takagi deform checkpoint"),
     }
+    # damaged contents behind a valid header and fingerprint
+    import shutil
+
+    def damaged(name, edit):
+        shutil.copy("a_checkpoint.h5", name)
+        with h5py.File(name, "r+") as f:
+            edit(f)
+        return args + ["-load_steps", "8", "-restart", name, "-o", "a"]
+
+    def negative_threshold(f):
+        t = f["threshold"][()]
+        t[0, 0, 0, 0] = -1
+        f["threshold"][...] = t
+
+    def nan_strain(f):
+        e = f["eps_p"][()]
+        e[1, 2, 3, 4] = np.nan
+        f["eps_p"][...] = e
+
+    def truncated_curve(f):
+        c = f["curve"][()]
+        del f["curve"]
+        f["curve"] = c[:-1]
+
+    def fractional_draws(f):
+        g = f["draws"][()]
+        g[0, 0, 0, 0] = 1.5
+        f["draws"][...] = g
+
+    def step_beyond(f):
+        f.attrs["step"] = np.int64(99)
+
+    cases["negative_threshold"] = (damaged("neg.h5", negative_threshold), "yield threshold that is not positive")
+    cases["nan_strain"] = (damaged("nan.h5", nan_strain), "non-finite strains")
+    cases["truncated_curve"] = (damaged("trunc.h5", truncated_curve), "at step 4 but its stress-strain table holds 3 rows")
+    cases["fractional_draws"] = (damaged("draws.h5", fractional_draws), "draw count that is not a whole number")
+    cases["step_beyond_load_steps"] = (args + ["-load_steps", "3", "-restart", "a_checkpoint.h5", "-o", "a"],
+                                       "at step 4, beyond -load_steps 3")
+    cases["step_99"] = (damaged("step99.h5", step_beyond), "at step 99 but its stress-strain table holds 4 rows")
     for name, (a, want) in cases.items():
         p = run(a, expect_ok=False)
         lines = [l for l in p.stderr.splitlines() if l.startswith("takagi")]
@@ -137,7 +188,42 @@ def checkpoint_errors():
     check(not [f for f in os.listdir(".") if ".part-" in f], "no temporary files left behind")
 
 
+def pillar():
+    # Saint-Venant: a homogeneous prismatic bar in vacuum, compressed along its axis, carries the uniaxial stress
+    # E eps over its section whatever the (voxelised) section shape. The curve reports the stress over the solid, so
+    # stress / strain = E of the glass (100 GPa) to the solver tolerance (1e-10; tolerance 1e-6). The cell-mean
+    # stress would be smaller by the solid fraction (0.55 here).
+    run(["-ng_grid", "24", "-ng_spacing_nm", "0.5", "-ng_grain_nm", "0", "-ng_pillar_nm", "10", "-ng_glass_threshold_GPa",
+         "1000", "-load_driving", "rate", "-load_strain_step", "1e-3", "-load_steps", "3", "-spectral_rtol", "1e-10",
+         "-o", "p"])
+    c = curve("p")
+    mod = c[:, 2] / c[:, 1]
+    err = np.max(np.abs(mod - 100.0)) / 100.0
+    check(err < 1e-6, "elastic pillar: stress_GPa / strain = %.9g GPa = E_glass 100 GPa (rel. err %.1e < 1e-6)" % (mod[-1], err))
+
+
+def eps_p_order():
+    # the plastic eigenstrain is written in the order its 'components' attribute and XDMF Tensor6 declare
+    # (xx, xy, xz, yy, yz, zz): traceless voxel by voxel (a shear transformation is deviatoric), and under
+    # compression along z its zz mean is negative and the largest diagonal magnitude, xx and yy expanding.
+    run(["-ng_grid", "16", "-ng_grain_nm", "0", "-load_steps", "40"] + MODEL + ["-o", "e"])
+    with h5py.File("e_fields_final.h5", "r") as f:
+        comp = f["eps_p"].attrs["components"]
+        comp = (comp.decode() if isinstance(comp, bytes) else str(comp)).split(",")
+        e = f["eps_p"][()]
+        eta = f["plastic_strain"][()]
+    check(comp == ["xx", "xy", "xz", "yy", "yz", "zz"], "eps_p components attribute %s" % comp)
+    check(eta.max() > 1e-3, "plastic flow happened (max eta %.2e)" % eta.max())
+    xx, yy, zz = (e[..., comp.index(k)] for k in ("xx", "yy", "zz"))
+    tr = np.max(np.abs(xx + yy + zz)) / max(np.max(np.abs(e)), 1e-300)
+    check(tr < 1e-12, "eps_p traceless in every voxel read by its component names (max |tr| / max |e| %.1e)" % tr)
+    m = [float(np.mean(v)) for v in (xx, yy, zz)]
+    check(m[2] < 0 and m[0] > 0 and m[1] > 0 and abs(m[2]) > max(abs(m[0]), abs(m[1])),
+          "compression along z: mean eps_p xx %.2e, yy %.2e > 0 > zz %.2e" % tuple(m))
+
+
 with tempfile.TemporaryDirectory() as d:
     os.chdir(d)
-    {"generator": generator, "mpi": mpi, "restart": restart, "checkpoint_errors": checkpoint_errors}[CASE]()
+    {"generator": generator, "mpi": mpi, "restart": restart, "checkpoint_errors": checkpoint_errors, "pillar": pillar,
+     "eps_p_order": eps_p_order}[CASE]()
 sys.exit(1 if failures else 0)

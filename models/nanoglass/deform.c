@@ -1,7 +1,8 @@
 /* takagi deform: drives the elasto-plastic nanoglass model and writes what a user looks at.
    Outputs, all named from the -o prefix P (each written under a temporary name and renamed):
      P_microstructure.h5 (+.xdmf)  phase and grain id
-     P_curve.csv                   one row per step: strain, stress after and at the start of the step, plastic
+     P_curve.csv                   one row per step: strain, stress after and at the start of the step (over the
+                                   solid: for a pillar, axial force / pillar section), plastic
                                    strain, transformations, solves, solver iterations
      P_fields_NNNNN.h5, P_fields_final.h5 (+.xdmf)  plastic strain (equivalent and tensor), von Mises total strain
      P_localisation.csv, P_bands.csv   shear-band statistics at the same steps
@@ -44,6 +45,7 @@ struct _p_TkDeform {
   PetscInt       N[3], z0, nzl;
   size_t         n;
   PetscInt      *solid;
+  PetscReal      solid_fraction; /* solid voxels / all voxels: cell-mean stress -> stress on the solid section */
   TkGrid         grid;
   PetscReal     *isf_ref, *work;
   TkTable        curve, loc, bands, isf;
@@ -169,6 +171,33 @@ static PetscErrorCode CheckpointFields(TkDeform d, TkCheckpointField f[5])
   PetscFunctionReturn(0);
 }
 
+/* A checkpoint whose fingerprint matches can still hold damaged contents: refuse them before they drive a run. */
+static PetscErrorCode CheckpointValidate(TkDeform d, const TkCheckpointHeader *hd)
+{
+  PetscReal *eps_p, *eta, *thr, *draws;
+  PetscInt   bad[4] = {0, 0, 0, 0}; /* non-finite, eta < 0, threshold <= 0 or NaN, draws not a count >= 1 */
+
+  PetscFunctionBegin;
+  PetscCall(TkPlasticityGetState(d->plast, &eps_p, &eta, &thr, &draws));
+  for (size_t q = 0; q < d->n; q++) {
+    PetscBool finite = (PetscBool)(PetscIsNormalReal(eta[q] + 1) && PetscIsNormalReal(d->isf_ref[q] + 1));
+    for (int k = 0; k < 6; k++) finite = (PetscBool)(finite && PetscIsNormalReal(eps_p[6 * q + k] + 1));
+    bad[0] += !finite;
+    bad[1] += eta[q] < 0;
+    bad[2] += !(thr[q] > 0);
+    bad[3] += !(draws[q] >= 1 && draws[q] == PetscFloorReal(draws[q]));
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, bad, 4, MPIU_INT, MPI_SUM, d->comm));
+  PetscCheck(!bad[0], d->comm, PETSC_ERR_FILE_UNEXPECTED, "the checkpoint '%s' is damaged: %" PetscInt_FMT " voxels hold non-finite strains; restart from an earlier checkpoint or from scratch", d->restart, bad[0]);
+  PetscCheck(!bad[1], d->comm, PETSC_ERR_FILE_UNEXPECTED, "the checkpoint '%s' is damaged: %" PetscInt_FMT " voxels hold a negative accumulated plastic strain", d->restart, bad[1]);
+  PetscCheck(!bad[2], d->comm, PETSC_ERR_FILE_UNEXPECTED, "the checkpoint '%s' is damaged: %" PetscInt_FMT " voxels hold a yield threshold that is not positive", d->restart, bad[2]);
+  PetscCheck(!bad[3], d->comm, PETSC_ERR_FILE_UNEXPECTED, "the checkpoint '%s' is damaged: %" PetscInt_FMT " voxels hold a threshold draw count that is not a whole number >= 1", d->restart, bad[3]);
+  PetscCheck(d->curve.nrows == hd->step, d->comm, PETSC_ERR_FILE_UNEXPECTED, "the checkpoint '%s' is damaged: it is at step %" PetscInt_FMT " but its stress-strain table holds %" PetscInt_FMT " rows", d->restart, hd->step, d->curve.nrows);
+  PetscCheck(hd->step <= d->nsteps, d->comm, PETSC_ERR_USER_INPUT, "the checkpoint '%s' is at step %" PetscInt_FMT ", beyond -load_steps %" PetscInt_FMT "; give -load_steps above %" PetscInt_FMT " to continue it", d->restart, hd->step, d->nsteps,
+             hd->step);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TkDeformSetUp(TkDeform d)
 {
   ptrdiff_t nl, z0;
@@ -189,6 +218,15 @@ PetscErrorCode TkDeformSetUp(TkDeform d)
   PetscCall(TkMicrostructureGetLocal(d->micro, NULL, NULL, &phase, NULL));
   PetscCall(PetscMalloc3(d->n, &d->solid, d->n, &d->isf_ref, 6 * d->n, &d->work));
   for (size_t q = 0; q < d->n; q++) d->solid[q] = phase[q] != TK_PHASE_VACUUM, d->isf_ref[q] = 0;
+  {
+    /* A pillar's axial force is the same through every z plane, so the cell mean of sigma_zz (or sigma_xz) is the
+       force over the cell section; over the solid section (the same in every plane) it is the pillar's stress. */
+    PetscReal ns = 0, nall = (PetscReal)d->N[0] * d->N[1] * d->N[2];
+    for (size_t q = 0; q < d->n; q++) ns += (PetscReal)d->solid[q];
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ns, 1, MPIU_REAL, MPI_SUM, d->comm));
+    PetscCheck(ns > 0, d->comm, PETSC_ERR_USER_INPUT, "the microstructure holds no solid voxel");
+    d->solid_fraction = ns / nall;
+  }
   if (d->nsteps > 0) PetscCall(TkPlasticitySetUp(d->plast));
   if (d->restart[0]) {
     PetscCheck(d->nsteps > 0, d->comm, PETSC_ERR_USER_INPUT, "-restart needs -load_steps > 0");
@@ -199,6 +237,7 @@ PetscErrorCode TkDeformSetUp(TkDeform d)
     PetscCall(Fingerprint(d, &fp));
     PetscCall(CheckpointFields(d, f));
     PetscCall(TkDeformCheckpointRead(d->comm, d->restart, d->N, d->z0, d->nzl, fp, &hd, 5, f, 4, tables));
+    PetscCall(CheckpointValidate(d, &hd));
     d->step = d->start_step = hd.step;
     PetscCall(TkPlasticitySetLoad(d->plast, hd.load));
     PetscCall(TkPlasticityResolve(d->plast));
@@ -220,7 +259,7 @@ static PetscErrorCode Path(TkDeform d, const char *suffix, char path[PETSC_MAX_P
 static PetscErrorCode WriteFields(TkDeform d, const char *tag)
 {
   char            path[PETSC_MAX_PATH_LEN], suffix[64];
-  PetscReal      *eps_p, *eta, *vm = d->work, *ph = d->work + d->n;
+  PetscReal      *eps_p, *eta, *vm = d->work, *ph = d->work + d->n, *eps_x;
   const PetscInt *phase;
   TkBandStats     bs;
   PetscReal       strain;
@@ -230,15 +269,21 @@ static PetscErrorCode WriteFields(TkDeform d, const char *tag)
   PetscCall(TkPlasticityGetEquivalentStrain(d->plast, vm));
   PetscCall(TkMicrostructureGetLocal(d->micro, NULL, NULL, &phase, NULL));
   for (size_t q = 0; q < d->n; q++) ph[q] = (PetscReal)phase[q];
+  /* the state is Voigt-ordered (xx, yy, zz, yz, xz, xy); files carry the XDMF Tensor6 order (xx, xy, xz, yy, yz, zz) */
+  static const int voigt_of_xdmf[6] = {0, 5, 4, 1, 3, 2};
+  PetscCall(PetscMalloc1(6 * d->n, &eps_x));
+  for (size_t q = 0; q < d->n; q++)
+    for (int k = 0; k < 6; k++) eps_x[6 * q + k] = eps_p[6 * q + voigt_of_xdmf[k]];
   const TkGridField fields[] = {
       {"plastic_strain", "1 (accumulated von Mises equivalent plastic strain)", 1, eta},
-      {"eps_p", "1 (eigenstrain xx, yy, zz, yz, xz, xy; tensor shears)", 6, eps_p},
+      {"eps_p", "1 (plastic eigenstrain, tensor shears)", 6, eps_x},
       {"vm_strain", "1 (von Mises equivalent total strain, sqrt(2/3 e':e'))", 1, vm},
       {"phase", "1 (0 glass, 1 interface, 2 crystal, 3 vacuum)", 1, ph},
   };
   PetscCall(PetscSNPrintf(suffix, sizeof(suffix), "fields_%s.h5", tag));
   PetscCall(Path(d, suffix, path));
   PetscCall(TkGridFieldsWriteParallel(d->comm, path, &d->grid, d->z0, d->nzl, 4, fields));
+  PetscCall(PetscFree(eps_x));
   /* shear bands at the same step */
   PetscCall(TkBandStatsCompute(d->comm, d->N, d->z0, d->nzl, eta, d->solid, d->band_sigmas, d->band_min_voxels, &bs));
   PetscCall(TkPlasticityGetLoad(d->plast, &strain));
@@ -356,7 +401,7 @@ PetscErrorCode TkDeformRun(TkDeform d)
     else
       PetscCall(TkPlasticityStepRate(d->plast, d->dstrain, &st));
     d->step++;
-    const PetscReal row[8] = {(PetscReal)d->step, st.strain, st.stress / 1e9, st.stress_peak / 1e9, st.plastic, (PetscReal)st.events, (PetscReal)st.rounds, (PetscReal)st.iterations};
+    const PetscReal row[8] = {(PetscReal)d->step, st.strain, st.stress / (1e9 * d->solid_fraction), st.stress_peak / (1e9 * d->solid_fraction), st.plastic, (PetscReal)st.events, (PetscReal)st.rounds, (PetscReal)st.iterations};
     PetscCall(TkTableAppend(&d->curve, row));
     if (FieldStep(d)) {
       char tag[32];
@@ -434,6 +479,7 @@ PetscErrorCode TkDeformView(TkDeform d, PetscViewer v)
     }
     PetscCall(PetscViewerASCIIPrintf(v, "Loading: %s, %s driving, %" PetscInt_FMT " steps to strain %.4f in %.3g s\n", TkLoadModes[d->mode], TkDriveTypes[d->drive], d->step, (double)last, d->seconds));
     PetscCall(PetscViewerASCIIPrintf(v, "  peak stress %.4g GPa, flow stress (second half of the strain) %.4g GPa\n", (double)peak, (double)(nflow ? flow / nflow : 0)));
+    if (d->solid_fraction < 1) PetscCall(PetscViewerASCIIPrintf(v, "  stresses over the solid section (%.4f of the cell): cell mean / %.4f\n", (double)d->solid_fraction, (double)d->solid_fraction));
     const TkBandStats *b = &d->last_bands;
     PetscCall(PetscViewerASCIIPrintf(v, "  final state: %" PetscInt_FMT " shear bands (>= %" PetscInt_FMT " voxels above mean + %g sd), largest carries %.3f of the banded plastic strain; top-10%% share %.3f, participation ratio %.3f\n", b->nbands,
                                      d->band_min_voxels, (double)d->band_sigmas, (double)b->largest_fraction, (double)b->top10_fraction, (double)b->participation));

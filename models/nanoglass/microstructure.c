@@ -237,7 +237,10 @@ static PetscErrorCode PlaceSeeds(TkMicrostructure m, PetscRandom rnd)
   const PetscReal V = m->L[0] * m->L[1] * m->L[2];
 
   PetscFunctionBegin;
-  m->nseeds = m->grain_size > 0 ? PetscMax(1, (PetscInt)round(V / (PETSC_PI / 6 * PetscPowReal(m->grain_size, 3)))) : 1;
+  m->nseeds = m->grain_size > 0 ? (PetscInt)round(V / (PETSC_PI / 6 * PetscPowReal(m->grain_size, 3))) : 1;
+  /* fewer than one grain volume in the box: the only grain would be the box itself, bounded by its own images */
+  PetscCheck(m->nseeds >= 1, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ng_grain_nm %g exceeds the box (%g x %g x %g nm, equivalent-sphere diameter %.3g nm); enlarge -ng_grid or use -ng_grain_nm 0 for a monolithic glass", (double)(1e9 * m->grain_size),
+             (double)(1e9 * m->L[2]), (double)(1e9 * m->L[1]), (double)(1e9 * m->L[0]), (double)(1e9 * PetscCbrtReal(6 * V / PETSC_PI)));
   PetscCheck(m->nseeds <= 10000000, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " grains are too many; raise -ng_grain_nm", m->nseeds);
   PetscCall(PetscMalloc1(3 * m->nseeds, &m->seeds));
   for (PetscInt j = 0; j < m->nseeds; j++)
