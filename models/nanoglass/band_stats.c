@@ -207,7 +207,8 @@ PetscErrorCode TkBandStatsCompute(MPI_Comm comm, const PetscInt N[3], PetscInt z
   bs->participation = mom[1] * mom[1] / (mom[0] * mom[2]);
   PetscCall(TopSum(comm, n, eta, solid, (PetscInt)PetscCeilReal(0.1 * mom[0]), vmax, &bs->top10_fraction));
   bs->top10_fraction /= mom[1];
-  bs->threshold = mean + sigmas * sd;
+  /* above the mean by more than round-off: a uniform field (sd = 0 up to the summation order) has no band */
+  bs->threshold = PetscMax(mean + sigmas * sd, mean * (1 + 1e-9));
 
   PetscCall(PetscMalloc2(n, &mask, n, &label));
   for (size_t q = 0; q < n; q++) mask[q] = (PetscBool)(solid[q] && eta[q] > bs->threshold);
