@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """`takagi deform` as a user runs it: generator volume fractions, rank-count independence, restart identity,
-checkpoint errors, the pillar stress over its section and the order of the eigenstrain tensor in the files. Each
-case runs in a fresh temporary directory and prints PASS/FAIL lines.
+checkpoint errors, the pillar stress over its section, the eigenstrain tensor order in the files, the stress hold,
+shear and quasistatic driving, and takagi bcdi reading the deformed pillar. Each case runs in a fresh temporary directory and prints PASS/FAIL lines.
 
-usage: deform_tests.py TAKAGI MPIEXEC NPFLAG CASE      CASE: generator | mpi | restart | checkpoint_errors | pillar | eps_p_order
+usage: deform_tests.py TAKAGI MPIEXEC NPFLAG CASE
+  CASE: generator | mpi | restart | checkpoint_errors | pillar | eps_p_order | hold | drivers | bcdi_reads_u
 """
 import math
 import os
@@ -222,8 +223,101 @@ def eps_p_order():
           "compression along z: mean eps_p xx %.2e, yy %.2e > 0 > zz %.2e" % tuple(m))
 
 
+def hold():
+    # Stress hold (creep): rate steps up to -load_hold_GPa, then the load follows the relaxation so that every later
+    # row carries the held stress (exact by linearity, 1e-12) while the strain creeps upward (to the solver
+    # tolerance, 1e-8); the ISF reference is the first held step and the times are steps x strain_step / rate.
+    # 1 and 2 ranks agree (1e-8); N steps + restart N = 2N steps (1e-6).
+    args = ["-ng_grid", "16", "-ng_grain_nm", "4", "-ng_interface_nm", "1", "-load_driving", "hold", "-load_hold_GPa", "1",
+            "-load_strain_step", "2e-3", "-load_strain_rate", "1e-4", "-xpcs_every", "5", "-spectral_rtol", "1e-10",
+            "-ng_spacing_nm", "0.5"]
+    run(args + ["-load_steps", "40", "-o", "h1"])
+    c = curve("h1")
+    held = np.where(np.abs(c[:, 2] - 1.0) < 1e-12)[0]
+    check(len(held) > 20 and held[0] > 0 and np.all(np.diff(held) == 1) and held[-1] == len(c) - 1,
+          "stress held at 1 GPa from step %d to the end (%d rows)" % (c[held[0], 0] if len(held) else -1, len(held)))
+    ramp = c[: held[0] if len(held) else 0]
+    check(len(ramp) > 0 and np.all(np.diff(ramp[:, 1]) > 0) and np.all(ramp[:, 2] < 1.0), "ramp below the held stress first")
+    creep = c[held, 1] if len(held) else np.zeros(1)
+    check(np.all(np.diff(creep) > -1e-8) and creep[-1] - creep[0] > 1e-3 and c[held, 5].sum() > 0,
+          "strain creeps under the held stress: %.5f -> %.5f with %d transformations" % (creep[0], creep[-1], c[held, 5].sum()))
+    isf = np.atleast_2d(np.genfromtxt("h1_isf.csv", delimiter=",", skip_header=1))
+    ok = len(held) and isf[0, 0] == c[held[0], 0] and isf[0, 3] == 1 and np.allclose(np.diff(isf[:, 2]), 5 * 2e-3 / 1e-4)
+    check(bool(ok), "ISF reference at the first held step %d, times every %g s" % (isf[0, 0], 5 * 2e-3 / 1e-4))
+    check(bool(np.all(isf[1:, 3] < 1)), "F_s below 1 once the creep has moved the voxels")
+    run(args + ["-load_steps", "40", "-o", "h2"], ranks=2)
+    c2 = curve("h2")
+    err = np.max(np.abs(c2[:, :5] - c[:, :5]) / (np.abs(c[:, :5]) + 1e-30)) if c2.shape == c.shape else float("inf")
+    check(err < 1e-8, "hold at 2 ranks equals 1 rank (max rel. diff %.2e)" % err)
+    run(args + ["-load_steps", "20", "-checkpoint_every", "20", "-o", "hh"])
+    run(args + ["-load_steps", "40", "-restart", "hh_checkpoint.h5", "-o", "hc"])
+    c3 = curve("hc")
+    err = np.max(np.abs(c3[:, :5] - c[:, :5]) / (np.abs(c[:, :5]) + 1e-30)) if c3.shape == c.shape else float("inf")
+    i3 = np.atleast_2d(np.genfromtxt("hc_isf.csv", delimiter=",", skip_header=1))
+    check(err < 1e-6 and i3.shape == isf.shape and np.allclose(i3, isf, rtol=1e-6, atol=1e-9),
+          "20 held steps + restart 20 = 40 steps: curve (max rel. diff %.2e) and ISF" % err)
+
+
+def drivers():
+    # Shear: a homogeneous elastic cell under 2 E_xz = g carries sigma_xz = mu g, mu = E / (2 (1 + nu)) =
+    # 100 / 2.7 GPa (Hooke's law, 1e-9). Quasistatic driving: each step loads to the next instability and relaxes its
+    # avalanche, so every step has >= 1 transformation, the stress after it is at most the trigger stress, the
+    # strain never decreases, and the first trigger is elastic: stress_peak / strain = E (1e-9) for a homogeneous glass.
+    run(["-ng_grid", "12", "-ng_spacing_nm", "0.5", "-ng_grain_nm", "0", "-ng_glass_threshold_GPa", "1000", "-load_mode",
+         "shear", "-load_driving", "rate", "-load_strain_step", "1e-3", "-load_steps", "2", "-spectral_rtol", "1e-12",
+         "-o", "s"])
+    c = curve("s")
+    mu = c[:, 2] / c[:, 1]
+    check(np.max(np.abs(mu / (100 / 2.7) - 1)) < 1e-9, "elastic shear: stress / strain = %.9g GPa = mu 37.037 GPa" % mu[-1])
+    run(["-ng_grid", "12", "-ng_spacing_nm", "0.5", "-ng_grain_nm", "0", "-load_driving", "quasistatic", "-load_steps", "30",
+         "-spectral_rtol", "1e-10", "-plast_eps0", "0.05", "-o", "q"])
+    c = curve("q")
+    check(np.all(c[:, 5] >= 1), "quasistatic: every step transforms (min %d events)" % c[:, 5].min())
+    check(np.all(c[:, 2] <= c[:, 3] + 1e-12) and np.all(np.diff(c[:, 1]) >= -1e-15),
+          "quasistatic: stress after each avalanche <= its trigger stress, strain non-decreasing")
+    check(abs(c[0, 3] / c[0, 1] / 100 - 1) < 1e-9, "quasistatic: first trigger elastic, stress_peak / strain = %.9g GPa" % (c[0, 3] / c[0, 1]))
+    check(c[-1, 4] > 0 and c[:, 6].max() > 1, "quasistatic: avalanches of several solves (max %d)" % c[:, 6].max())
+
+
+def bcdi_reads_u():
+    # A plastically deformed nanoglass pillar handed to the diffraction solver: takagi bcdi reads P_u.h5 (u and
+    # support), and the u it puts on its own 1 nm lab grid is the trilinear interpolation of the deform grid's u
+    # (1e-12 of max |u|, at object voxels whose 8 neighbours are solid).
+    run(["-ng_grid", "24", "-ng_spacing_nm", "0.5", "-ng_grain_nm", "4", "-ng_interface_nm", "1", "-ng_pillar_nm", "10",
+         "-load_driving", "rate", "-load_strain_step", "2e-3", "-load_steps", "20", "-o", "pp"])
+    c = curve("pp")
+    check(c[-1, 4] > 1e-3 and c[-1, 2] < 100 * c[-1, 1] * 0.5, "pillar flowed plastically (mean eta %.2e, stress %.3g GPa at strain %.3f)" % (c[-1, 4], c[-1, 2], c[-1, 1]))
+    p = subprocess.run([TAKAGI, "bcdi", "-shape", "mask", "-mask_file", "pp_u.h5", "-u_file", "pp_u.h5", "-voxel_nm", "1",
+                        "-rocking_mrad", "-20,20,16", "-frame_px", "32,32", "-o", "pp.cxi", "-object", "ppo.h5"],
+                       capture_output=True, text=True)
+    check(p.returncode == 0 and os.path.exists("pp.cxi"), "takagi bcdi ran on P_u.h5 (%s)" % p.stderr.strip()[-200:])
+    if p.returncode:
+        return
+    with h5py.File("ppo.h5", "r") as a, h5py.File("pp_u.h5", "r") as b:
+        ua, sa, ga = a["u"][()], a["support"][()], dict(a["grid"].attrs)
+        ub, sb, gb = b["u"][()], b["support"][()], dict(b["grid"].attrs)
+    axes = [ga["origin"][i] + ga["spacing"][i] * np.arange(sa.shape[i]) for i in range(3)]
+    f = [(c - gb["origin"][i]) / gb["spacing"][i] for i, c in enumerate(np.meshgrid(*axes, indexing="ij"))]
+    i0 = [np.floor(v).astype(int) for v in f]
+    w = [v - i for v, i in zip(f, i0)]
+    ok = sa > 0.5
+    for i in range(3):
+        ok &= (i0[i] >= 0) & (i0[i] + 1 < sb.shape[i])
+    u = np.zeros(ua.shape)
+    for corner in range(8):
+        dz, dy, dx = corner >> 2 & 1, corner >> 1 & 1, corner & 1
+        idx = [np.clip(i0[k] + d, 0, sb.shape[k] - 1) for k, d in enumerate((dz, dy, dx))]
+        wt = (w[0] if dz else 1 - w[0]) * (w[1] if dy else 1 - w[1]) * (w[2] if dx else 1 - w[2])
+        u += wt[..., None] * ub[tuple(idx)]
+        ok &= sb[tuple(idx)] > 0.5
+    err = np.max(np.abs(u[ok] - ua[ok])) / np.max(np.abs(ub))
+    check(ok.sum() > 500 and np.max(np.abs(ua[ok])) > 0 and err < 1e-12,
+          "bcdi's u at %d interior voxels = trilinear interpolation of P_u.h5 (max rel. diff %.1e)" % (ok.sum(), err))
+
+
 with tempfile.TemporaryDirectory() as d:
     os.chdir(d)
     {"generator": generator, "mpi": mpi, "restart": restart, "checkpoint_errors": checkpoint_errors, "pillar": pillar,
-     "eps_p_order": eps_p_order}[CASE]()
+     "eps_p_order": eps_p_order, "hold": hold,
+     "drivers": drivers, "bcdi_reads_u": bcdi_reads_u}[CASE]()
 sys.exit(1 if failures else 0)

@@ -20,8 +20,8 @@
 #include "plot.h"
 #include <fftw3-mpi.h>
 
-typedef enum { TK_DRIVE_QUASISTATIC, TK_DRIVE_RATE } TkDriveType;
-static const char *const TkDriveTypes[] = {"quasistatic", "rate", "TkDriveType", "TK_DRIVE_", NULL};
+typedef enum { TK_DRIVE_QUASISTATIC, TK_DRIVE_RATE, TK_DRIVE_HOLD } TkDriveType;
+static const char *const TkDriveTypes[] = {"quasistatic", "rate", "hold", "TkDriveType", "TK_DRIVE_", NULL};
 
 #define TK_MAX_FIELD_STEPS 64
 
@@ -34,6 +34,9 @@ struct _p_TkDeform {
   TkDriveType      drive;
   PetscInt         nsteps, step, start_step;
   PetscReal        max_strain, dstrain, strain_rate;
+  PetscReal        hold_stress;  /* Pa over the solid, -load_driving hold */
+  PetscBool        holding;      /* the hold stress was reached at the last step */
+  PetscBool        xpcs_at_hold; /* ISF reference at the first step of the hold (no -xpcs_start given) */
   char             prefix[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN], checkpoint[PETSC_MAX_PATH_LEN];
   PetscBool        plot, progress;
   PetscInt         field_steps[TK_MAX_FIELD_STEPS], nfield_steps, fields_every, checkpoint_every;
@@ -81,15 +84,16 @@ PetscErrorCode TkDeformCreate(MPI_Comm comm, TkDeform *dd)
 PetscErrorCode TkDeformSetFromOptions(TkDeform d)
 {
   PetscInt  n;
-  PetscReal qnm = d->xpcs_q * 1e-9;
-  PetscBool set;
+  PetscReal qnm = d->xpcs_q * 1e-9, hold_GPa = d->hold_stress / 1e9;
+  PetscBool set, hold_set = PETSC_FALSE, xpcs_start_set = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscCall(TkMicrostructureSetFromOptions(d->micro));
   PetscOptionsBegin(d->comm, NULL, "Deformation run", "TkDeform");
   PetscCall(PetscOptionsEnum("-load_mode", "Loading: uniaxial compression along z (lateral stresses free) or simple shear xz", "TkPlasticitySetLoadMode", TkLoadModes, (PetscEnum)d->mode, (PetscEnum *)&d->mode, NULL));
-  PetscCall(
-      PetscOptionsEnum("-load_driving", "quasistatic: load to the weakest voxel, relax the avalanche; rate: fixed strain steps, one round of transformations per step", "TkDeformRun", TkDriveTypes, (PetscEnum)d->drive, (PetscEnum *)&d->drive, NULL));
+  PetscCall(PetscOptionsEnum("-load_driving", "quasistatic: load to the weakest voxel, relax the avalanche; rate: fixed strain steps, one round of transformations per step; hold: rate steps up to -load_hold_GPa, then that stress held (creep)",
+                             "TkDeformRun", TkDriveTypes, (PetscEnum)d->drive, (PetscEnum *)&d->drive, NULL));
+  PetscCall(PetscOptionsReal("-load_hold_GPa", "Stress held with -load_driving hold (GPa, over the solid section)", "TkPlasticityStepHold", hold_GPa, &hold_GPa, &hold_set));
   PetscCall(PetscOptionsInt("-load_steps", "Driving steps (0: write the microstructure only)", "TkDeformRun", d->nsteps, &d->nsteps, NULL));
   PetscCall(PetscOptionsReal("-load_max_strain", "Stop when the load strain reaches this (0: no limit)", "TkDeformRun", d->max_strain, &d->max_strain, NULL));
   PetscCall(PetscOptionsReal("-load_strain_step", "Strain per step with -load_driving rate", "TkPlasticityStepRate", d->dstrain, &d->dstrain, NULL));
@@ -107,7 +111,7 @@ PetscErrorCode TkDeformSetFromOptions(TkDeform d)
   PetscCall(PetscOptionsReal("-band_sigmas", "A voxel is in a band if its plastic strain exceeds mean + this many standard deviations", "TkBandStatsCompute", d->band_sigmas, &d->band_sigmas, NULL));
   PetscCall(PetscOptionsInt("-band_min_voxels", "Smallest connected cluster counted as a band", "TkBandStatsCompute", d->band_min_voxels, &d->band_min_voxels, NULL));
   PetscCall(PetscOptionsInt("-xpcs_every", "ISF snapshot every this many steps (0: no ISF)", "TkIsfEvaluate", d->xpcs_every, &d->xpcs_every, NULL));
-  PetscCall(PetscOptionsInt("-xpcs_start", "Step of the reference snapshot", "TkIsfEvaluate", d->xpcs_start, &d->xpcs_start, NULL));
+  PetscCall(PetscOptionsInt("-xpcs_start", "Step of the reference snapshot [0; with -load_driving hold, the first step at the held stress]", "TkIsfEvaluate", d->xpcs_start, &d->xpcs_start, &xpcs_start_set));
   PetscCall(PetscOptionsReal("-xpcs_q_per_nm", "Scattering vector magnitude (1/nm)", "TkIsfEvaluate", qnm, &qnm, NULL));
   n = 3;
   PetscCall(PetscOptionsRealArray("-xpcs_direction", "Direction of q, x,y,z", "TkIsfEvaluate", d->xpcs_dir, &n, &set));
@@ -120,6 +124,10 @@ PetscErrorCode TkDeformSetFromOptions(TkDeform d)
   PetscCheck(d->fields_every >= 0 && d->checkpoint_every >= 0 && d->xpcs_every >= 0 && d->xpcs_start >= 0, d->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fields_every, -checkpoint_every, -xpcs_every and -xpcs_start must be >= 0");
   PetscCheck(d->band_sigmas >= 0 && d->band_min_voxels >= 1, d->comm, PETSC_ERR_ARG_OUTOFRANGE, "-band_sigmas must be >= 0 and -band_min_voxels >= 1");
   PetscCheck(qnm > 0 && PetscIsNormalReal(qnm), d->comm, PETSC_ERR_ARG_OUTOFRANGE, "-xpcs_q_per_nm must be positive");
+  PetscCheck(d->drive != TK_DRIVE_HOLD || (hold_set && hold_GPa > 0 && PetscIsNormalReal(hold_GPa)), d->comm, PETSC_ERR_USER_INPUT, "-load_driving hold needs -load_hold_GPa S > 0 (the stress to hold)");
+  PetscCheck(d->drive == TK_DRIVE_HOLD || !hold_set, d->comm, PETSC_ERR_USER_INPUT, "-load_hold_GPa applies to -load_driving hold only");
+  d->hold_stress      = d->drive == TK_DRIVE_HOLD ? hold_GPa * 1e9 : 0;
+  d->xpcs_at_hold     = (PetscBool)(d->drive == TK_DRIVE_HOLD && !xpcs_start_set);
   d->xpcs_q           = qnm * 1e9;
   const PetscReal len = PetscSqrtReal(d->xpcs_dir[0] * d->xpcs_dir[0] + d->xpcs_dir[1] * d->xpcs_dir[1] + d->xpcs_dir[2] * d->xpcs_dir[2]);
   PetscCheck(len > 0 && PetscIsNormalReal(len), d->comm, PETSC_ERR_ARG_OUTOFRANGE, "-xpcs_direction must be a non-zero vector");
@@ -148,8 +156,8 @@ static PetscErrorCode Fingerprint(TkDeform d, unsigned long long *fp)
   PetscFunctionBegin;
   PetscCall(TkMicrostructureGetFingerprint(d->micro, fp));
   if (d->plast) PetscCall(TkPlasticityGetEps0(d->plast, &eps0));
-  const PetscReal v[5] = {(PetscReal)d->mode, (PetscReal)d->drive, eps0, d->drive == TK_DRIVE_RATE ? d->dstrain : 0, (PetscReal)d->xpcs_start};
-  for (int i = 0; i < 5; i++) {
+  const PetscReal v[7] = {(PetscReal)d->mode, (PetscReal)d->drive, eps0, d->drive != TK_DRIVE_QUASISTATIC ? d->dstrain : 0, (PetscReal)d->xpcs_start, d->hold_stress, (PetscReal)d->xpcs_at_hold};
+  for (int i = 0; i < 7; i++) {
     unsigned long long b;
     memcpy(&b, &v[i], sizeof(b));
     *fp ^= b + 0x9e3779b97f4a7c15ULL + (*fp << 6) + (*fp >> 2);
@@ -322,17 +330,24 @@ static PetscErrorCode IsfSnapshot(TkDeform d)
   PetscReal strain, Fs = 1;
 
   PetscFunctionBegin;
-  if (!d->xpcs_every || d->step < d->xpcs_start || (d->step - d->xpcs_start) % d->xpcs_every) PetscFunctionReturn(0);
+  if (!d->xpcs_every) PetscFunctionReturn(0);
+  /* reference: the first row of the table once taken; before, -xpcs_start or the first step of a stress hold */
+  const PetscBool first = (PetscBool)(d->isf.nrows == 0);
+  if (first && (d->xpcs_at_hold ? !d->holding : d->step != d->xpcs_start)) PetscFunctionReturn(0);
+  const PetscInt step0 = first ? d->step : (PetscInt)d->isf.values[0];
+  if ((d->step - step0) % d->xpcs_every) PetscFunctionReturn(0);
   PetscCall(TkPlasticityGetLoad(d->plast, &strain));
-  if (d->step == d->xpcs_start)
+  if (first)
     PetscCall(NonAffineProjection(d, d->isf_ref));
   else {
     PetscReal *p = d->work + 3 * d->n;
     PetscCall(NonAffineProjection(d, p));
     PetscCall(TkIsfEvaluate(d->comm, d->n, d->isf_ref, p, d->solid, d->xpcs_q, &Fs));
   }
-  const PetscReal strain0 = d->isf.nrows ? d->isf.values[1] : strain;
-  const PetscReal row[4]  = {(PetscReal)d->step, strain, (strain - strain0) / d->strain_rate, Fs};
+  /* time: a rate or hold step lasts load_strain_step / load_strain_rate; quasistatic steps are timed by the strain */
+  const PetscReal strain0 = first ? strain : d->isf.values[1];
+  const PetscReal t       = d->drive == TK_DRIVE_QUASISTATIC ? (strain - strain0) / d->strain_rate : (d->step - step0) * d->dstrain / d->strain_rate;
+  const PetscReal row[4]  = {(PetscReal)d->step, strain, t, Fs};
   PetscCall(TkTableAppend(&d->isf, row));
   PetscFunctionReturn(0);
 }
@@ -398,8 +413,10 @@ PetscErrorCode TkDeformRun(TkDeform d)
     if (d->max_strain > 0 && strain >= d->max_strain) break;
     if (d->drive == TK_DRIVE_QUASISTATIC)
       PetscCall(TkPlasticityStepQuasiStatic(d->plast, &st));
-    else
+    else if (d->drive == TK_DRIVE_RATE)
       PetscCall(TkPlasticityStepRate(d->plast, d->dstrain, &st));
+    else
+      PetscCall(TkPlasticityStepHold(d->plast, d->hold_stress * d->solid_fraction, d->dstrain, &st, &d->holding));
     d->step++;
     const PetscReal row[8] = {(PetscReal)d->step, st.strain, st.stress / (1e9 * d->solid_fraction), st.stress_peak / (1e9 * d->solid_fraction), st.plastic, (PetscReal)st.events, (PetscReal)st.rounds, (PetscReal)st.iterations};
     PetscCall(TkTableAppend(&d->curve, row));
@@ -415,7 +432,7 @@ PetscErrorCode TkDeformRun(TkDeform d)
       const PetscReal done = (PetscReal)(d->step - d->start_step) / PetscMax(1, d->nsteps - d->start_step);
       const PetscReal fs   = d->max_strain > 0 ? PetscMax(done, st.strain / d->max_strain) : done;
       PetscCall(PetscFPrintf(PETSC_COMM_SELF, stdout, "deform: step %" PetscInt_FMT "/%" PetscInt_FMT ", strain %.5f, stress %.4g GPa, %" PetscInt_FMT " transformations, %" PetscInt_FMT " solves, %.1f s elapsed, ETA %.1f s\n", d->step, d->nsteps,
-                             (double)st.strain, (double)(st.stress / 1e9), st.events, st.rounds, t1 - t0, fs > 0 ? (t1 - t0) * (1 - fs) / fs : 0.0));
+                             (double)st.strain, (double)(st.stress / (1e9 * d->solid_fraction)), st.events, st.rounds, t1 - t0, fs > 0 ? (t1 - t0) * (1 - fs) / fs : 0.0));
       last = t1;
     }
   }

@@ -300,6 +300,33 @@ PetscErrorCode TkPlasticityStepRate(TkPlasticity p, PetscReal dstrain, TkPlastic
   PetscFunctionReturn(0);
 }
 
+/* Stress hold (creep): the load moves to bring the mean conjugate stress back to target (by at most dmax while it
+   is still below: the ramp), then one round of transformations; their relaxation is recovered at the next step.
+   sigma(g + D) = sigma(g) + D sigma_1 with frozen eigenstrain, so the stress after the move is target exactly. */
+PetscErrorCode TkPlasticityStepHold(TkPlasticity p, PetscReal target, PetscReal dmax, TkPlasticityStep *st, PetscBool *holding)
+{
+  PetscInt ev;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(st, sizeof(*st)));
+  PetscCheck(p->S1 > 0, p->comm, PETSC_ERR_USER_INPUT, "a stress hold needs a load the solid resists (unit-load stress %g)", (double)p->S1);
+  PetscCall(Solve(p, &st->iterations));
+  PetscReal D = (target - p->stress) / p->S1;
+  *holding    = (PetscBool)(D <= dmax);
+  D           = PetscMin(D, dmax);
+  p->load += D;
+  for (size_t k = 0; k < 6 * p->n; k++) p->sigma[k] += D * p->sigma1[k];
+  p->stress       = *holding ? target : p->stress + D * p->S1;
+  st->rounds      = 1;
+  st->stress      = p->stress;
+  st->stress_peak = p->stress;
+  PetscCall(Round(p, -1, &ev));
+  st->events = ev;
+  st->strain = p->load;
+  PetscCall(MeanPlastic(p, &st->plastic));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TkPlasticityGetEps0(TkPlasticity p, PetscReal *eps0)
 {
   PetscFunctionBegin;

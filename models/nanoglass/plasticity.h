@@ -33,6 +33,9 @@ PETSC_EXTERN PetscErrorCode TkPlasticitySetUp(TkPlasticity);
 PETSC_EXTERN PetscErrorCode TkPlasticityStepQuasiStatic(TkPlasticity, TkPlasticityStep *);
 /* Finite-rate driving: raise the load by dstrain, solve, transform every unstable voxel once. */
 PETSC_EXTERN PetscErrorCode TkPlasticityStepRate(TkPlasticity, PetscReal dstrain, TkPlasticityStep *);
+/* Stress hold: move the load to restore the mean conjugate stress target (Pa, cell mean), by at most dmax (ramp);
+   then one round. holding: the target was reached at this step. */
+PETSC_EXTERN PetscErrorCode TkPlasticityStepHold(TkPlasticity, PetscReal target, PetscReal dmax, TkPlasticityStep *, PetscBool *holding);
 /* Solves the current state again (after a restart). */
 PETSC_EXTERN PetscErrorCode TkPlasticityResolve(TkPlasticity);
 PETSC_EXTERN PetscErrorCode TkPlasticityGetEps0(TkPlasticity, PetscReal *);
