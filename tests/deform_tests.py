@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`takagi deform` as a user runs it: generator volume fractions, rank-count independence, restart identity,
 checkpoint errors, the pillar stress over its section, the eigenstrain tensor order in the files, the stress hold,
-shear and quasistatic driving, and takagi bcdi reading the deformed pillar. Each case runs in a fresh temporary directory and prints PASS/FAIL lines.
+shear and quasistatic driving, and takagi bcdi reading the deformed pillar. Each case runs in a fresh temporary
+directory and prints PASS/FAIL lines.
 
 usage: deform_tests.py TAKAGI MPIEXEC NPFLAG CASE
   CASE: generator | mpi | restart | checkpoint_errors | pillar | eps_p_order | hold | drivers | bcdi_reads_u
