@@ -479,7 +479,11 @@ void TkDefectSetEvaluate(TkDefectSet s, const PetscReal r[3], PetscReal u[3], Pe
     for (int j = 0; j < 3; j++) g[i][j] = 0;
   }
   for (PetscInt q = 0; q < s->n; q++) {
-    Defect   *d     = &s->d[q];
+    Defect *d = &s->d[q];
+    if (d->model == TK_ELASTIC_ISOTROPIC && (d->type == TK_DEFECT_EDGE || d->type == TK_DEFECT_SCREW || d->type == TK_DEFECT_MIXED)) {
+      TkIsoDislocationAdd(&d->iso, r, u, g); /* the common case, summed in place */
+      continue;
+    }
     PetscReal du[3] = {0, 0, 0}, dg[3][3] = {{0}};
     switch (d->type) {
     case TK_DEFECT_EDGE:

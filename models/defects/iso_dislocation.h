@@ -17,10 +17,13 @@ typedef struct {
   PetscReal be, bs;              /* edge (|b_perp| >= 0) and screw (b.xi) components of b, m */
   PetscReal nu, rc;              /* Poisson ratio, core radius (m) */
   PetscReal p0[3];               /* a point on the line (lab, m) */
+  /* per-voxel constants of TkIsoDislocationEvaluate, from SetUp: one division per voxel instead of seven */
+  PetscReal r2add, kbe, kbs, c_xy, c_log, c_xx, c_grad;
 } TkIsoDislocation;
 
 PETSC_EXTERN PetscErrorCode TkIsoDislocationSetUp(MPI_Comm, const PetscReal xi[3], const PetscReal b[3], const PetscReal point[3], PetscReal nu, PetscReal rc, TkIsoDislocation *);
 PETSC_EXTERN void           TkIsoDislocationEvaluate(const TkIsoDislocation *, const PetscReal r[3], PetscReal u[3], PetscReal grad[3][3]); /* grad may be NULL */
+PETSC_EXTERN void           TkIsoDislocationAdd(const TkIsoDislocation *, const PetscReal r[3], PetscReal u[3], PetscReal grad[3][3]);      /* u += u_d, grad += grad_d (grad may be NULL) */
 
 /* The same field in the dislocation frame (x', y', z' = xi): u'[3] and g[a][0..1] = du'_a/dx', du'_a/dy' at (x, y).
    r2add = rc^2 + floor^2 is added to x^2 + y^2; the log term is ln((x^2 + y^2 + r2add) / r02). Shared with the walls. */

@@ -115,6 +115,11 @@ PetscErrorCode TkReconstructSetFromOptions(TkReconstruct r)
     PetscCall(TaoSetMaximumIterations(tao, r->max_it));
     PetscCall(TaoSetFromOptions(tao));
     PetscCall(TaoGetMaximumIterations(tao, &r->max_it));
+    {
+      TaoType type;
+      PetscCall(TaoGetType(tao, &type));
+      PetscCall(PetscStrncpy(r->tao_type, type, sizeof(r->tao_type)));
+    }
     PetscCall(TaoDestroy(&tao));
     /* read by TAO only inside TaoSolve */
     PetscCall(PetscOptionsHasName(NULL, NULL, "-tao_test_gradient", &set));

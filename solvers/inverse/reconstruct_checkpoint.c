@@ -39,15 +39,43 @@ PetscErrorCode TkReconstructFingerprint(TkReconstruct r)
                             "; reflection %" PetscInt_FMT ": h (%.9g %.9g %.9g)/m, %.9g keV, %" PetscInt_FMT " angles x %" PetscInt_FMT "x%" PetscInt_FMT " px of %.6g um at %.6g m, TT %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT, k,
                             (double)f->hlab[0], (double)f->hlab[1], (double)f->hlab[2], (double)energy, na, N1, N2, (double)(1e6 * px), (double)dist, g.Nm, g.Nn, g.Nt));
     PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));
+    {
+      TkChi     chi;
+      PetscInt  pol;
+      PetscReal c0, rock[3];
+      PetscCall(TkBCDIGetCoupling(b, &chi, &pol, &c0, rock));
+      PetscCall(PetscSNPrintf(part, sizeof(part), ", chi0 %.9g%+.9gi chih %.9g%+.9gi, %s, chi0 x %.9g, rocking %.9g..%.9g mrad in %g", creal(chi.chi0), cimag(chi.chi0), creal(chi.chih), cimag(chi.chih), TkPolarizations[pol], (double)c0,
+                              (double)rock[0], (double)rock[1], (double)rock[2]));
+      PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));
+    }
   }
   h = Fnv(h, r->support, (size_t)r->nvox);
   PetscCallMPI(MPI_Bcast(&h, 1, MPI_UNSIGNED_LONG_LONG, 0, r->comm));
-  PetscCall(PetscSNPrintf(part, sizeof(part), "; unknowns %s%s", TkUnknownsTypes[r->unknowns], r->linear_phase ? " (linear phase map)" : ""));
+  PetscCall(PetscSNPrintf(part, sizeof(part), "; unknowns %s%s; tao %s in blocks of %" PetscInt_FMT, TkUnknownsTypes[r->unknowns], r->linear_phase ? " (linear phase map)" : "", r->tao_type, r->checkpoint_every));
   PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));
   PetscCall(PetscSNPrintf(part, sizeof(part), "; misfit %s floor %.6g scale %.6g; tv %.6g %.6g eps %.6g; support %.6g dilate %" PetscInt_FMT "; data+support hash %016llx", TkMisfitTypes[r->misfit], (double)r->floor_rel, (double)r->fixed_scale,
                           (double)r->tv_phase, (double)r->tv_density, (double)r->tv_eps, (double)r->w_support, r->support_dilate, h));
   PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));
   PetscFunctionReturn(0);
+}
+
+/* The first clause ("; " or ", " separated) where two fingerprints differ, each cut to len - 1 characters */
+static void FirstDifference(const char *a, const char *b, char *wa, char *wb, size_t len)
+{
+  size_t i = 0, start = 0;
+  while (a[i] && a[i] == b[i]) {
+    if (a[i] == ';' || a[i] == ',') start = i + 1;
+    i++;
+  }
+  while (a[start] == ' ') start++;
+  for (int k = 0; k < 2; k++) {
+    const char *s = (k ? b : a) + start;
+    char       *w = k ? wb : wa;
+    size_t      n = strcspn(s, ";,");
+    if (n > len - 1) n = len - 1;
+    memcpy(w, s, n);
+    w[n] = 0;
+  }
 }
 
 static herr_t StrAttr(hid_t loc, const char *name, const char *s)
@@ -136,9 +164,11 @@ PetscErrorCode TkReconstructCheckpointRead(TkReconstruct r, const char path[])
       }
       if (!fp[0])
         PetscCall(PetscSNPrintf(msg, sizeof(msg), "-restart: '%s' is not a takagi reconstruct checkpoint (no fingerprint)", path));
-      else if (strcmp(fp, r->fingerprint))
-        PetscCall(PetscSNPrintf(msg, sizeof(msg), "-restart: '%s' is a checkpoint of another problem (data, geometry or objective options differ); restart with the options of the run that wrote it", path));
-      else {
+      else if (strcmp(fp, r->fingerprint)) {
+        char was[160], now[160];
+        FirstDifference(fp, r->fingerprint, was, now, sizeof(was));
+        PetscCall(PetscSNPrintf(msg, sizeof(msg), "-restart: '%s' is a checkpoint of another problem (it has '%s', this run '%s'); restart with the options of the run that wrote it", path, was, now));
+      } else {
         a = H5Aopen(file, "iteration", H5P_DEFAULT);
         if (a < 0 || H5Aread(a, H5T_NATIVE_LLONG, &it) < 0) PetscCall(PetscSNPrintf(msg, sizeof(msg), "-restart: '%s' has no iteration count", path));
         if (a >= 0) H5Aclose(a);

@@ -43,7 +43,8 @@ struct _p_TkReconstruct {
   char      checkpoint[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], cxi[PETSC_MAX_PATH_LEN], plot[PETSC_MAX_PATH_LEN];
   PetscInt  checkpoint_every, max_it, it_done, it_offset;
   PetscBool check_gradient, progress;
-  char      fingerprint[1024];
+  char      fingerprint[4096];
+  char      tao_type[64]; /* what -tao_type chose: part of the fingerprint (the trajectory depends on it) */
   /* last evaluation */
   PetscReal          J, misfit_sum, reg_sum, gnorm;
   PetscInt           nevals;

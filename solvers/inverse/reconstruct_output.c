@@ -296,6 +296,31 @@ static PetscErrorCode StrainTensorError(TkReconstruct r, const PetscReal *u0, co
   PetscFunctionReturn(0);
 }
 
+/* The strain tensor of the result, e = (grad u + grad u^T)/2, in the grid format's Tensor6 order (xx, xy, xz, yy, yz,
+   zz), from central differences of the wrapped phases h_k.u; 0 where a neighbour along x, y or z is outside the support. */
+static PetscErrorCode ResultStrain(TkReconstruct r, const PetscReal *u, const PetscReal *sup, PetscReal *e6)
+{
+  const PetscInt64 nv = r->nvox, n[3] = {r->grid.nx, r->grid.ny, r->grid.nz}, st[3] = {1, n[0], n[0] * n[1]};
+  const int        ci[6] = {0, 0, 0, 1, 1, 2}, cj[6] = {0, 1, 2, 1, 2, 2};
+  PetscReal        M[3][TK_REC_MAX_REFLECTIONS], *grad;
+  unsigned char   *region;
+
+  PetscFunctionBegin;
+  PetscCall(PseudoInverse(r, M));
+  PetscCall(PetscMalloc2(9 * nv, &grad, nv, &region));
+  for (PetscInt64 q = 0; q < nv; q++) {
+    const PetscInt64 k[3] = {q % n[0], (q / n[0]) % n[1], q / (n[0] * n[1])};
+    region[q]             = sup[q] > 0.5;
+    for (int a = 0; a < 3 && region[q]; a++)
+      if (k[a] < 1 || k[a] + 1 >= n[a] || sup[q - st[a]] <= 0.5 || sup[q + st[a]] <= 0.5) region[q] = 0;
+  }
+  DisplacementGradient(r, M, u, region, grad);
+  for (PetscInt64 q = 0; q < nv; q++)
+    for (int c = 0; c < 6; c++) e6[6 * q + c] = region[q] ? 0.5 * (grad[9 * q + 3 * ci[c] + cj[c]] + grad[9 * q + 3 * cj[c] + ci[c]]) : 0;
+  PetscCall(PetscFree2(grad, region));
+  PetscFunctionReturn(0);
+}
+
 /* RMS of the wrapped phase difference inside the true support, after removing the best constant (circular mean) */
 static PetscReal PhaseErrorRMS(PetscInt64 n, const PetscReal *psi, const PetscReal *truth, const PetscReal *support)
 {
@@ -440,7 +465,7 @@ static PetscErrorCode WriteCXIImage(TkReconstruct r, const PetscReal *psi, const
 
 PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
 {
-  PetscReal         *psi, *psi0, *rho0, *sup, *eps, *uvec = NULL, *tpsi = NULL, *tsup = NULL;
+  PetscReal         *psi, *psi0, *rho0, *sup, *eps, *uvec = NULL, *e6 = NULL, *tpsi = NULL, *tsup = NULL;
   const PetscScalar *xa, *x0a;
   Vec                x0all;
   const PetscInt64   nv = r->nvox;
@@ -466,6 +491,8 @@ PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
     PetscCall(PetscMalloc1(3 * nv, &uvec));
     for (PetscInt64 q = 0; q < nv; q++)
       for (int c = 0; c < 3; c++) uvec[3 * q + c] = 1e-9 * xa[c * nv + q];
+    PetscCall(PetscMalloc1(6 * nv, &e6));
+    PetscCall(ResultStrain(r, xa, sup, e6));
   }
   if (r->truth[0]) {
     PetscCall(PetscMalloc2(nv, &tpsi, nv, &tsup));
@@ -504,9 +531,10 @@ PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
   }
   if (r->output[0]) {
     TkGridField fields[] = {
-        {"phase_hu", "rad", 1, psi}, {"density", "1", 1, rho}, {"support", "1", 1, sup}, {"strain_h", "1", 1, eps}, {"phase_hu_initial", "rad", 1, psi0}, {"density_initial", "1", 1, rho0}, {"u", "m", 3, uvec},
+        {"phase_hu", "rad", 1, psi},          {"density", "1", 1, rho},          {"support", "1", 1, sup}, {"strain_h", "1", 1, eps},
+        {"phase_hu_initial", "rad", 1, psi0}, {"density_initial", "1", 1, rho0}, {"u", "m", 3, uvec},      {"strain", "1 (e = (grad u + grad u^T)/2; 0 where a neighbour along x, y or z is outside the support)", 6, e6},
     };
-    PetscCall(TkGridFieldsWrite(r->comm, r->output, &r->grid, uvec ? 7 : 6, fields));
+    PetscCall(TkGridFieldsWrite(r->comm, r->output, &r->grid, uvec ? 8 : 6, fields));
   }
   if (r->cxi[0]) PetscCall(WriteCXIImage(r, psi, rho, sup));
   if (r->plot[0]) {
@@ -526,6 +554,7 @@ PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
   PetscCall(VecRestoreArrayRead(x0all, &x0a));
   PetscCall(PetscFree5(psi, psi0, rho0, sup, eps));
   PetscCall(PetscFree(uvec));
+  PetscCall(PetscFree(e6));
   PetscCall(PetscFree2(tpsi, tsup));
   PetscCall(VecDestroy(&x0all));
   PetscFunctionReturn(0);

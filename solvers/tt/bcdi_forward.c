@@ -437,6 +437,17 @@ PetscErrorCode TkBCDIGetShape(TkBCDI b, TkShape *shape)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TkBCDIGetCoupling(TkBCDI b, TkChi *chi, PetscInt *polarization, PetscReal *chi0_scale, PetscReal rocking_mrad[3])
+{
+  PetscFunctionBegin;
+  if (chi) *chi = b->chi;
+  if (polarization) *polarization = (PetscInt)b->pol;
+  if (chi0_scale) *chi0_scale = b->chi0_scale;
+  if (rocking_mrad)
+    for (int i = 0; i < 3; i++) rocking_mrad[i] = b->rock[i];
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TkBCDIGetDetector(TkBCDI b, PetscReal *energy_keV, PetscReal *distance, PetscReal *pixel, PetscReal *wavelength)
 {
   PetscFunctionBegin;

@@ -28,6 +28,9 @@ PETSC_EXTERN PetscErrorCode TkBCDIGetFarField(TkBCDI, TkFarField *, PetscReal *s
 PETSC_EXTERN PetscErrorCode TkBCDIGetAngle(TkBCDI, PetscInt a, PetscReal *beta, PetscReal *ramp);
 PETSC_EXTERN PetscErrorCode TkBCDIGetShape(TkBCDI, TkShape *);
 PETSC_EXTERN PetscErrorCode TkBCDIGetReflection(TkBCDI, TkReflection *);
+/* What the reflection couples: susceptibilities (material, energy, Debye-Waller), polarization (TkPolarization),
+   the chi_0 scale and the rocking range (start, stop in mrad, count); any may be NULL. */
+PETSC_EXTERN PetscErrorCode TkBCDIGetCoupling(TkBCDI, TkChi *, PetscInt *polarization, PetscReal *chi0_scale, PetscReal rocking_mrad[3]);
 PETSC_EXTERN PetscErrorCode TkBCDIGetDetector(TkBCDI, PetscReal *energy_keV, PetscReal *distance, PetscReal *pixel, PetscReal *wavelength);
 /* the lab grid (z, y, x) of -object: cubic, at the TT step dt, covering the bounding sphere */
 PETSC_EXTERN PetscErrorCode TkBCDIGetObjectGrid(TkBCDI, TkGrid *);
