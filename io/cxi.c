@@ -11,9 +11,9 @@
 
 /* memory type of PetscReal; files always hold float64 (the CXI frames optionally float32) */
 #if defined(PETSC_USE_REAL_SINGLE)
-  #define TK_H5_REAL H5T_NATIVE_FLOAT
+#define TK_H5_REAL H5T_NATIVE_FLOAT
 #else
-  #define TK_H5_REAL H5T_NATIVE_DOUBLE
+#define TK_H5_REAL H5T_NATIVE_DOUBLE
 #endif
 
 /* An HDF5 call that must succeed. Objects left open by a failure are closed with the file (H5F_CLOSE_STRONG). */
@@ -271,8 +271,7 @@ static PetscErrorCode CXIWriteProcess(hid_t entry, const TkCXIData *d, const cha
                           "about the kinematic Bragg angle thetaB = %.10g rad (%.6f deg). The detector stays on the kinematic kh at "
                           "2theta = %.10g rad (%.6f deg) in the vertical (y-z) plane, %.10g m from the sample, its plane normal to kh. "
                           "Lab frame as CXI: z downstream, y up, x completing a right-handed frame. Model: %s.",
-                          d->nangles, (double)d->rocking_angle[0], (double)d->rocking_angle[d->nangles - 1], (double)d->bragg_angle,
-                          (double)d->bragg_angle * deg, (double)d->detector_2theta, (double)d->detector_2theta * deg, (double)d->distance_m,
+                          d->nangles, (double)d->rocking_angle[0], (double)d->rocking_angle[d->nangles - 1], (double)d->bragg_angle, (double)d->bragg_angle * deg, (double)d->detector_2theta, (double)d->detector_2theta * deg, (double)d->distance_m,
                           d->model ? d->model : "unspecified"));
   PetscCall(DataString(note, "data", text));
   TkH5Call(H5Gclose(note));
@@ -302,8 +301,7 @@ static PetscErrorCode CXIWriteContents(hid_t file, const char final_path[], cons
   PetscCall(AttrString(entry, "default", "data_1"));
   PetscCall(DataString(entry, "program_name", program));
   PetscCall(DataString(entry, "start_time", now));
-  PetscCall(PetscSNPrintf(title, sizeof(title), "simulated BCDI rocking scan%s%s%s%s", d->sample_name ? " of " : "", d->sample_name ? d->sample_name : "",
-                          d->model ? ", " : "", d->model ? d->model : ""));
+  PetscCall(PetscSNPrintf(title, sizeof(title), "simulated BCDI rocking scan%s%s%s%s", d->sample_name ? " of " : "", d->sample_name ? d->sample_name : "", d->model ? ", " : "", d->model ? d->model : ""));
   PetscCall(DataString(entry, "title", title));
 
   PetscCall(Group(entry, "instrument_1", "NXinstrument", &inst));
@@ -357,7 +355,7 @@ PetscErrorCode TkCXIWrite(MPI_Comm comm, const char path[], const TkCXIData *d)
 {
   PetscMPIInt    rank;
   TkAtomicFile   f;
-  PetscErrorCode ierr = 0;
+  PetscErrorCode ierr    = 0;
   int            missing = 0;
 
   PetscFunctionBegin;
@@ -397,8 +395,10 @@ PetscErrorCode TkGridFieldsXdmfPath(const char path[], char xdmf[], size_t len)
   PetscCall(PetscStrlen(path, &n));
   if (n > 3) PetscCall(PetscStrcasecmp(path + n - 3, ".h5", &h5));
   if (n > 5) PetscCall(PetscStrcasecmp(path + n - 5, ".hdf5", &hdf5));
-  if (h5) n -= 3;
-  else if (hdf5) n -= 5;
+  if (h5)
+    n -= 3;
+  else if (hdf5)
+    n -= 5;
   PetscCheck(n + 6 < len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "output path '%s' is too long", path);
   PetscCall(PetscSNPrintf(xdmf, len, "%.*s.xdmf", (int)n, path));
   PetscFunctionReturn(0);
@@ -424,6 +424,11 @@ static PetscErrorCode GridWriteH5(const char tmp_path[], const TkGrid *g, PetscI
   for (PetscInt i = 0; i < nf && !ierr; i++) {
     hsize_t shape[4] = {(hsize_t)g->nz, (hsize_t)g->ny, (hsize_t)g->nx, (hsize_t)fs[i].ncomp};
     ierr             = DataReals(file, fs[i].name, fs[i].ncomp == 1 ? 3 : 4, shape, fs[i].values, fs[i].units ? fs[i].units : "");
+    if (!ierr && (fs[i].ncomp == 6 || fs[i].ncomp == 9)) { /* the order XDMF's Tensor6 / Tensor declare (TkGridXdmfWrite) */
+      hid_t ds = H5Dopen2(file, fs[i].name, H5P_DEFAULT);
+      ierr     = ds < 0 ? PETSC_ERR_LIB : AttrString(ds, "components", fs[i].ncomp == 6 ? "xx,xy,xz,yy,yz,zz" : "xx,xy,xz,yx,yy,yz,zx,zy,zz");
+      if (ds >= 0 && H5Dclose(ds) < 0 && !ierr) ierr = PETSC_ERR_LIB;
+    }
   }
   if (!ierr) ierr = Group(file, "grid", NULL, &grp);
   if (!ierr) ierr = AttrNumbers(grp, "spacing", 3, H5T_NATIVE_DOUBLE, TK_H5_REAL, g->spacing);
@@ -440,12 +445,23 @@ static PetscErrorCode GridWriteH5(const char tmp_path[], const TkGrid *g, PetscI
 static void PutEscaped(FILE *fp, const char *s)
 {
   for (; *s; s++) switch (*s) {
-    case '&': fputs("&amp;", fp); break;
-    case '<': fputs("&lt;", fp); break;
-    case '>': fputs("&gt;", fp); break;
-    case '"': fputs("&quot;", fp); break;
-    case '\'': fputs("&apos;", fp); break;
-    default: fputc(*s, fp);
+    case '&':
+      fputs("&amp;", fp);
+      break;
+    case '<':
+      fputs("&lt;", fp);
+      break;
+    case '>':
+      fputs("&gt;", fp);
+      break;
+    case '"':
+      fputs("&quot;", fp);
+      break;
+    case '\'':
+      fputs("&apos;", fp);
+      break;
+    default:
+      fputc(*s, fp);
     }
 }
 
@@ -493,7 +509,7 @@ PetscErrorCode TkGridFieldsWrite(MPI_Comm comm, const char path[], const TkGrid 
   PetscMPIInt    rank;
   TkAtomicFile   fh5, fx;
   char           xdmf[PETSC_MAX_PATH_LEN];
-  PetscErrorCode ierr = 0;
+  PetscErrorCode ierr    = 0;
   int            missing = 0;
 
   PetscFunctionBegin;
@@ -506,7 +522,8 @@ PetscErrorCode TkGridFieldsWrite(MPI_Comm comm, const char path[], const TkGrid 
   PetscCheck(nfields >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "number of fields must be >= 0, got %" PetscInt_FMT, nfields);
   for (PetscInt i = 0; i < nfields; i++) {
     PetscCheck(GoodFieldName(fields[i].name), comm, PETSC_ERR_ARG_WRONG, "field name '%s' is not allowed: use letters, digits, '_', '-', '.' (not 'grid')", fields[i].name ? fields[i].name : "(null)");
-    PetscCheck(fields[i].ncomp == 1 || fields[i].ncomp == 3, comm, PETSC_ERR_ARG_OUTOFRANGE, "field '%s' has %" PetscInt_FMT " components; 1 (scalar) or 3 (vector) are written", fields[i].name, fields[i].ncomp);
+    PetscCheck(fields[i].ncomp == 1 || fields[i].ncomp == 3 || fields[i].ncomp == 6 || fields[i].ncomp == 9, comm, PETSC_ERR_ARG_OUTOFRANGE,
+               "field '%s' has %" PetscInt_FMT " components; 1 (scalar), 3 (vector), 6 (symmetric tensor) or 9 (tensor) are written", fields[i].name, fields[i].ncomp);
     for (PetscInt j = 0; j < i; j++) PetscCheck(strcmp(fields[i].name, fields[j].name), comm, PETSC_ERR_ARG_WRONG, "field name '%s' is given twice", fields[i].name);
     if (rank == 0 && !fields[i].values) missing = 1;
   }

@@ -141,4 +141,27 @@ check("strain tensor error after (b) below half the true strain", eb < 0.5 * et,
 check("strain tensor error does not grow in (c)", ec <= 1.02 * eb, "(b) %.3e, (c) %.3e" % (eb, ec))
 comp = dict((a, float(b)) for a, b in re.findall(r" (xx|yy|zz|xy|xz|yz) ([\d.e+-]+)", out))
 check("every strain component after (c) within %.1e RMS" % TOL_COMP, len(comp) == 6 and max(comp.values()) < TOL_COMP, str(comp))
+# the strain tensor written to -o: (nz, ny, nx, 6) in the order its components attribute names, against the
+# truth's (central differences of its u) inside the true support eroded by 2 voxels, per component within TOL_COMP
+with h5py.File(os.path.join(d, "c.h5"), "r") as f, h5py.File(os.path.join(d, "truth.h5"), "r") as t:
+    names6 = f["strain"].attrs["components"]
+    names6 = (names6.decode() if isinstance(names6, bytes) else str(names6)).split(",")
+    e, tu, tsup = f["strain"][()], t["u"][()], t["support"][()] > 0.5
+    same_grid = e.shape[:3] == tu.shape[:3] and np.allclose(f["grid"].attrs["spacing"], t["grid"].attrs["spacing"])
+    hh = t["grid"].attrs["spacing"]
+check("strain tensor written to -o as (nz, ny, nx, 6) xx,xy,xz,yy,yz,zz on the truth's grid",
+      e.ndim == 4 and e.shape[3] == 6 and names6 == ["xx", "xy", "xz", "yy", "yz", "zz"] and same_grid, "%s %s" % (e.shape, names6))
+if same_grid:
+    grad = [[np.gradient(tu[..., i], hh[2 - j], axis=2 - j) for j in range(3)] for i in range(3)]
+    region = tsup.copy()
+    for ax in range(3):
+        for sh in (1, 2, -1, -2):
+            region &= np.roll(tsup, sh, axis=ax)
+    err = {}
+    for c, nm in enumerate(names6):
+        i, j = "xyz".index(nm[0]), "xyz".index(nm[1])
+        et_ij = 0.5 * (grad[i][j] + grad[j][i])
+        err[nm] = float(np.sqrt(np.mean((e[..., c][region] - et_ij[region]) ** 2)))
+    check("written strain tensor within %.1e RMS of the truth per component" % TOL_COMP, max(err.values()) < TOL_COMP,
+          ", ".join("%s %.2e" % kv for kv in err.items()))
 sys.exit(1 if failed else 0)

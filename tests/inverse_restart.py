@@ -8,6 +8,8 @@
    searches).
 3. The output files exist and hold phase_hu, density, support, strain_h with finite values; the CXI image has
    /entry_1/image_1/data on the object grid.
+4. A restart whose polarization, rocking range, chi_0 scale, TAO type or checkpoint block differs from the run that
+   wrote the checkpoint is refused with one line that names the differing clause, and writes nothing.
 
 usage: inverse_restart.py TAKAGI MPIEXEC NPFLAG DIR
 """
@@ -60,4 +62,12 @@ with h5py.File(os.path.join(w, "a.cxi"), "r") as f:
     check(img.shape == a["phase_hu"].shape, f"CXI image shape {img.shape}")
 with h5py.File(os.path.join(w, "ck6.h5"), "r") as f:
     check(int(f.attrs["iteration"]) == 6, "checkpoint after the restart counts 6 iterations")
+# a restart with options that change the trajectory is refused with one line naming the clause that differs
+for opts, clause in ((["-polarization", "pi"], "pi"), (["-rocking_mrad", "-1.2,1.2,12"], "rocking"),
+                     (["-chi0_scale", "0.5"], "chi0 x"), (["-tao_type", "lmvm"], "tao"), (["-rec_checkpoint_every", "2"], "blocks of")):
+    args = [takagi, *G, *opts, "-tao_max_it", "6", "-o", "r.h5", "-restart", "ck3.h5"]
+    p = subprocess.run(args, cwd=w, capture_output=True, text=True)
+    lines = [l for l in p.stderr.splitlines() if l.startswith("takagi")]
+    ok = p.returncode != 0 and len(lines) == 1 and "another problem" in lines[0] and clause in lines[0].split("this run")[-1]
+    check(ok and not os.path.exists(os.path.join(w, "r.h5")), f"restart with {' '.join(opts)} refused: {lines[0] if lines else p.stderr[-200:]}")
 sys.exit(1 if fail else 0)

@@ -44,8 +44,8 @@ PetscErrorCode TkReconstructFingerprint(TkReconstruct r)
       PetscInt  pol;
       PetscReal c0, rock[3];
       PetscCall(TkBCDIGetCoupling(b, &chi, &pol, &c0, rock));
-      PetscCall(PetscSNPrintf(part, sizeof(part), ", chi0 %.9g%+.9gi chih %.9g%+.9gi, %s, chi0 x %.9g, rocking %.9g..%.9g mrad in %g", creal(chi.chi0), cimag(chi.chi0), creal(chi.chih), cimag(chi.chih), TkPolarizations[pol], (double)c0,
-                              (double)rock[0], (double)rock[1], (double)rock[2]));
+      PetscCall(PetscSNPrintf(part, sizeof(part), ", chi0 %.9g%+.9gi chih %.9g%+.9gi, %s, chi0 x %.9g, rocking %.9g..%.9g mrad in %d", creal(chi.chi0), cimag(chi.chi0), creal(chi.chih), cimag(chi.chih), TkPolarizations[pol], (double)c0,
+                              (double)rock[0], (double)rock[1], (int)rock[2]));
       PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));
     }
   }
