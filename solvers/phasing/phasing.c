@@ -72,14 +72,14 @@ PetscErrorCode TkPhasingCreate(MPI_Comm comm, TkPhasing *ph)
 
 PetscErrorCode TkPhasingSetFromOptions(TkPhasing p)
 {
-  PetscBool set;
+  PetscBool set, sw_period_set = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscOptionsBegin(p->comm, NULL, "Kinematic phase retrieval", "TkPhasing");
   PetscCall(PetscOptionsString("-algorithm", "Sequence of ER, HIO, RAAR, e.g. 3*(20ER+180HIO)+20ER", "TkPhasingSetAlgorithm", p->algorithm, p->algorithm, sizeof(p->algorithm), NULL));
   PetscCall(PetscOptionsReal("-hio_beta", "HIO feedback beta [0.9]", "TkPhasingSetFromOptions", p->beta_hio, &p->beta_hio, NULL));
   PetscCall(PetscOptionsReal("-raar_beta", "RAAR relaxation beta [0.75]", "TkPhasingSetFromOptions", p->beta_raar, &p->beta_raar, NULL));
-  PetscCall(PetscOptionsInt("-sw_period", "Shrink-wrap every this many iterations (0: never) [20]", "TkPhasingSetFromOptions", p->sw_period, &p->sw_period, NULL));
+  PetscCall(PetscOptionsInt("-sw_period", "Shrink-wrap every this many iterations (0: never) [20; 0 when -algorithm holds SW]", "TkPhasingSetFromOptions", p->sw_period, &p->sw_period, &sw_period_set));
   PetscCall(PetscOptionsInt("-sw_start", "First iteration of a run that may shrink-wrap [20]", "TkPhasingSetFromOptions", p->sw_start, &p->sw_start, NULL));
   PetscCall(PetscOptionsReal("-sw_sigma", "Shrink-wrap Gaussian sigma (voxels) [1]", "TkPhasingSetFromOptions", p->sw_sigma, &p->sw_sigma, NULL));
   PetscCall(PetscOptionsReal("-sw_threshold", "Shrink-wrap threshold, fraction of the maximum of the smoothed modulus [0.1]", "TkPhasingSetFromOptions", p->sw_threshold, &p->sw_threshold, NULL));
@@ -135,6 +135,8 @@ PetscErrorCode TkPhasingSetFromOptions(TkPhasing p)
   PetscCheck(!PetscIsInfOrNanReal(p->lab_spacing) && p->lab_spacing >= 0, p->comm, PETSC_ERR_USER_INPUT, "-lab_spacing_nm must be >= 0");
   PetscCheck(!p->plot[0] || p->object[0], p->comm, PETSC_ERR_USER_INPUT, "-plot needs -object (the plot reads the object file)");
   PetscCall(TkPhasingSetAlgorithm(p, p->algorithm));
+  /* shrink-wraps placed in the sequence replace the periodic ones, unless -sw_period asks for both */
+  if (!sw_period_set && TkPhaseSequenceHasShrinkWrap(p->steps, p->nsteps)) p->sw_period = 0;
   PetscFunctionReturn(0);
 }
 
@@ -535,6 +537,8 @@ static void UpdateOp(void *ctx, ptrdiff_t k, fftw_complex *y)
   case TK_PHASE_RAAR:
     for (size_t q = 0; q < n; q++) y[q] = x[q] = S[q] ? y[q] * inv : br * x[q] + (1 - 2 * br) * inv * y[q];
     break;
+  case TK_PHASE_SW: /* never iterated: the run loop shrink-wraps instead */
+    break;
   }
 }
 
@@ -605,6 +609,10 @@ PetscErrorCode TkPhasingSolve(TkPhasing p)
     key = ((unsigned long long)(u1 * 4294967296.0) << 32) ^ (unsigned long long)(u2 * 4294967296.0);
     PetscCall(RandomStart(p, key));
     for (PetscInt s = 0; s < p->nsteps; s++) {
+      if (p->steps[s].alg == TK_PHASE_SW) {
+        for (PetscInt c = 0; c < p->steps[s].count; c++) PetscCall(ShrinkWrap(p));
+        continue;
+      }
       for (PetscInt c = 0; c < p->steps[s].count; c++) {
         PetscLogDouble ta, tb;
         it++;

@@ -4,7 +4,7 @@
 #include <complex.h>
 #include <fftw3-mpi.h> /* after complex.h: fftw_complex is double complex */
 
-typedef enum { TK_PHASE_ER, TK_PHASE_HIO, TK_PHASE_RAAR } TkPhaseAlgorithm;
+typedef enum { TK_PHASE_ER, TK_PHASE_HIO, TK_PHASE_RAAR, TK_PHASE_SW } TkPhaseAlgorithm; /* SW: a shrink-wrap, not an iteration */
 
 typedef struct {
   TkPhaseAlgorithm alg;
@@ -100,6 +100,7 @@ PETSC_INTERN PetscErrorCode TkPhaseFFTDestroy(TkPhaseFFT *);
 
 PETSC_INTERN PetscErrorCode TkPhaseSequenceParse(MPI_Comm, const char[], TkPhaseStep **, PetscInt *, PetscInt *);
 PETSC_INTERN const char    *TkPhaseAlgorithmName(TkPhaseAlgorithm);
+PETSC_INTERN PetscBool      TkPhaseSequenceHasShrinkWrap(const TkPhaseStep *, PetscInt);
 /* sum over planes in global plane order of per-plane partial sums (local ln0 x k), identical at any layout */
 PETSC_INTERN PetscErrorCode TkPhasePlaneReduce(TkPhasing, const PetscReal *local, PetscInt k, PetscReal *result);
 /* the same over the Fourier planes along axis 1 (local l1 x k) */

@@ -2,10 +2,11 @@
 
      seq  := term { '+' term }
      term := [ COUNT [ '*' ] ] ( NAME | '(' seq ')' )
-     NAME := ER | HIO | RAAR            (any case; spaces ignored)
+     NAME := ER | HIO | RAAR | SW       (any case; spaces ignored)
 
    "3*(20ER+180HIO)+20ER" (the 34-ID-C recipe; cohere writes "3*(20*ER+180*HIO)+20*ER", which is accepted too) is
-   20 ER, 180 HIO, three times, then 20 ER: 620 iterations. A bare NAME is one iteration. */
+   20 ER, 180 HIO, three times, then 20 ER: 620 iterations. A bare NAME is one iteration. SW is one shrink-wrap of
+   the support at that point (no iteration, no count): "3*(20ER+SW+180HIO+SW)+20ER". */
 #include "phasing_impl.h"
 #include <ctype.h>
 #include <strings.h>
@@ -91,17 +92,21 @@ static PetscErrorCode ParseTerm(Parser *ps, int depth)
     static const struct {
       const char      *name;
       TkPhaseAlgorithm a;
-    } names[] = {{"RAAR", TK_PHASE_RAAR}, {"HIO", TK_PHASE_HIO}, {"ER", TK_PHASE_ER}};
+    } names[] = {{"RAAR", TK_PHASE_RAAR}, {"HIO", TK_PHASE_HIO}, {"ER", TK_PHASE_ER}, {"SW", TK_PHASE_SW}};
     for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
       size_t len = strlen(names[k].name);
       if (!strncasecmp(ps->p, names[k].name, len) && !isalnum((unsigned char)ps->p[len])) {
+        if (names[k].a == TK_PHASE_SW && have_count) {
+          PetscCall(PetscSNPrintf(ps->err, sizeof(ps->err), "SW (one shrink-wrap) at position %d takes no count", (int)(ps->p - ps->text) + 1));
+          PetscFunctionReturn(0);
+        }
         ps->p += len;
         PetscCall(Push(ps, names[k].a, (PetscInt)count));
         PetscFunctionReturn(0);
       }
     }
   }
-  PetscCall(PetscSNPrintf(ps->err, sizeof(ps->err), "expected ER, HIO, RAAR or '(' at position %d", (int)(ps->p - ps->text) + 1));
+  PetscCall(PetscSNPrintf(ps->err, sizeof(ps->err), "expected ER, HIO, RAAR, SW or '(' at position %d", (int)(ps->p - ps->text) + 1));
   PetscFunctionReturn(0);
 }
 
@@ -144,9 +149,18 @@ PetscErrorCode TkPhaseSequenceParse(MPI_Comm comm, const char text[], TkPhaseSte
   *steps  = ps.steps;
   *nsteps = ps.n;
   *niter  = 0;
-  for (PetscInt i = 0; i < ps.n; i++) *niter += ps.steps[i].count;
+  for (PetscInt i = 0; i < ps.n; i++) *niter += ps.steps[i].alg == TK_PHASE_SW ? 0 : ps.steps[i].count;
+  if (ps.n && *niter == 0) PetscCall(PetscFree(ps.steps));
+  PetscCheck(*niter > 0, comm, PETSC_ERR_USER_INPUT, "-algorithm '%s' has no iteration (SW alone only shrink-wraps); add ER, HIO or RAAR", text);
   PetscCheck(*niter <= 10000000, comm, PETSC_ERR_USER_INPUT, "-algorithm '%s': more than 10000000 iterations", text);
   PetscFunctionReturn(0);
 }
 
-const char *TkPhaseAlgorithmName(TkPhaseAlgorithm a) { return a == TK_PHASE_ER ? "ER" : a == TK_PHASE_HIO ? "HIO" : "RAAR"; }
+const char *TkPhaseAlgorithmName(TkPhaseAlgorithm a) { return a == TK_PHASE_ER ? "ER" : a == TK_PHASE_HIO ? "HIO" : a == TK_PHASE_RAAR ? "RAAR" : "SW"; }
+
+PetscBool TkPhaseSequenceHasShrinkWrap(const TkPhaseStep *steps, PetscInt n)
+{
+  for (PetscInt i = 0; i < n; i++)
+    if (steps[i].alg == TK_PHASE_SW) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
