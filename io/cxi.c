@@ -469,36 +469,72 @@ static void PutEscaped(FILE *fp, const char *s)
 /* Also used by the parallel grid writer; ncomp 1, 3, 6 or 9 map to Scalar, Vector (x, y, z), Tensor6 and Tensor, whose
    component orders XDMF fixes: Tensor6 is the upper triangle row by row (xx, xy, xz, yy, yz, zz), Tensor all nine row
    by row (xx, xy, xz, yx, ...). The values must be stored in that order, or ParaView mislabels the components. */
+/* One <Grid> of the fields of h5 (a file name beside the sidecar), with a <Time> if time is not NULL */
+static void XdmfGrid(FILE *fp, const char *indent, const char *h5, const PetscReal *time, const TkGrid *g, PetscInt nf, const TkGridField fs[])
+{
+  fprintf(fp, "%s<Grid Name=\"", indent);
+  PutEscaped(fp, h5);
+  fprintf(fp, "\" GridType=\"Uniform\">\n");
+  if (time) fprintf(fp, "%s  <Time Value=\"%.17g\"/>\n", indent, (double)*time);
+  fprintf(fp, "%s  <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "\"/>\n", indent, g->nz, g->ny, g->nx);
+  fprintf(fp, "%s  <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n", indent);
+  fprintf(fp, "%s    <DataItem Name=\"Origin\" Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">%.17g %.17g %.17g</DataItem>\n", indent, (double)g->origin[0], (double)g->origin[1], (double)g->origin[2]);
+  fprintf(fp, "%s    <DataItem Name=\"Spacing\" Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">%.17g %.17g %.17g</DataItem>\n", indent, (double)g->spacing[0], (double)g->spacing[1], (double)g->spacing[2]);
+  fprintf(fp, "%s  </Geometry>\n", indent);
+  for (PetscInt i = 0; i < nf; i++) {
+    fprintf(fp, "%s  <Attribute Name=\"%s\" AttributeType=\"%s\" Center=\"Node\">\n", indent, fs[i].name, fs[i].ncomp == 1 ? "Scalar" : fs[i].ncomp == 3 ? "Vector" : fs[i].ncomp == 6 ? "Tensor6" : "Tensor");
+    fprintf(fp, "%s    <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT, indent, g->nz, g->ny, g->nx);
+    if (fs[i].ncomp != 1) fprintf(fp, " %" PetscInt_FMT, fs[i].ncomp);
+    fprintf(fp, "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">");
+    PutEscaped(fp, h5);
+    fprintf(fp, ":/%s</DataItem>\n%s  </Attribute>\n", fs[i].name, indent);
+  }
+  fprintf(fp, "%s</Grid>\n", indent);
+}
+
 PetscErrorCode TkGridXdmfWrite(const char tmp_path[], const char h5_path[], const TkGrid *g, PetscInt nf, const TkGridField fs[])
 {
-  const char *h5 = BaseName(h5_path);
-  FILE       *fp;
-  int         bad;
+  FILE *fp;
+  int   bad;
 
   PetscFunctionBegin;
   fp = fopen(tmp_path, "w");
   PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", tmp_path);
   fprintf(fp, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Xdmf xmlns:xi=\"http://www.w3.org/2001/XInclude\" Version=\"3.0\">\n  <Domain>\n");
-  fprintf(fp, "    <Grid Name=\"");
-  PutEscaped(fp, h5);
-  fprintf(fp, "\" GridType=\"Uniform\">\n");
-  fprintf(fp, "      <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "\"/>\n", g->nz, g->ny, g->nx);
-  fprintf(fp, "      <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n");
-  fprintf(fp, "        <DataItem Name=\"Origin\" Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">%.17g %.17g %.17g</DataItem>\n", (double)g->origin[0], (double)g->origin[1], (double)g->origin[2]);
-  fprintf(fp, "        <DataItem Name=\"Spacing\" Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">%.17g %.17g %.17g</DataItem>\n", (double)g->spacing[0], (double)g->spacing[1], (double)g->spacing[2]);
-  fprintf(fp, "      </Geometry>\n");
-  for (PetscInt i = 0; i < nf; i++) {
-    fprintf(fp, "      <Attribute Name=\"%s\" AttributeType=\"%s\" Center=\"Node\">\n", fs[i].name, fs[i].ncomp == 1 ? "Scalar" : fs[i].ncomp == 3 ? "Vector" : fs[i].ncomp == 6 ? "Tensor6" : "Tensor");
-    fprintf(fp, "        <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT, g->nz, g->ny, g->nx);
-    if (fs[i].ncomp != 1) fprintf(fp, " %" PetscInt_FMT, fs[i].ncomp);
-    fprintf(fp, "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">");
-    PutEscaped(fp, h5);
-    fprintf(fp, ":/%s</DataItem>\n      </Attribute>\n", fs[i].name);
-  }
-  fprintf(fp, "    </Grid>\n  </Domain>\n</Xdmf>\n");
+  XdmfGrid(fp, "    ", BaseName(h5_path), NULL, g, nf, fs);
+  fprintf(fp, "  </Domain>\n</Xdmf>\n");
   bad = ferror(fp);
   bad |= fclose(fp);
   PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "writing '%s' failed (disk full?)", tmp_path);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkGridXdmfSeriesWrite(MPI_Comm comm, const char path[], const TkGrid *g, PetscInt nt, const char *const h5[], const PetscReal times[], PetscInt nf, const TkGridField fs[])
+{
+  PetscMPIInt    rank;
+  TkAtomicFile   fx;
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(TkAtomicFileBegin(comm, path, &fx));
+  if (rank == 0) {
+    FILE *fp = fopen(fx.tmp_path, "w");
+    if (!fp)
+      ierr = PETSC_ERR_FILE_OPEN;
+    else {
+      fprintf(fp, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Xdmf xmlns:xi=\"http://www.w3.org/2001/XInclude\" Version=\"3.0\">\n  <Domain>\n");
+      fprintf(fp, "    <Grid Name=\"series\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
+      for (PetscInt k = 0; k < nt; k++) XdmfGrid(fp, "      ", BaseName(h5[k]), &times[k], g, nf, fs);
+      fprintf(fp, "    </Grid>\n  </Domain>\n</Xdmf>\n");
+      if (ferror(fp)) ierr = PETSC_ERR_FILE_WRITE;
+      if (fclose(fp)) ierr = PETSC_ERR_FILE_WRITE;
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
+  if (ierr && rank == 0) PetscCall(TkAtomicFileAbort(&fx));
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "could not write the XDMF series '%s'", path);
+  PetscCall(TkAtomicFileCommit(comm, &fx));
   PetscFunctionReturn(0);
 }
 

@@ -7,10 +7,10 @@
    of pixel (ny/2, nx/2) lies on the kinematic kh (the detector geometry written says so; docs/file-formats.md). */
 typedef struct {
   PetscInt         nangles, ny, nx;
-  const PetscReal *data;            /* nangles*ny*nx intensities */
-  const char      *data_units;      /* e.g. "photons" or "m^2" */
-  const PetscReal *rocking_angle;   /* nangles, rad, from the kinematic Bragg angle */
-  PetscReal        bragg_angle;     /* thetaB, rad */
+  const PetscReal *data;          /* nangles*ny*nx intensities */
+  const char      *data_units;    /* e.g. "photons" or "m^2" */
+  const PetscReal *rocking_angle; /* nangles, rad, from the kinematic Bragg angle */
+  PetscReal        bragg_angle;   /* thetaB, rad */
   PetscReal        energy_J, wavelength_m;
   PetscReal        distance_m, x_pixel_size_m, y_pixel_size_m;
   PetscReal        detector_2theta; /* rad; the detector sits on the kinematic kh, in the vertical (y-z) plane */
@@ -24,10 +24,10 @@ typedef struct {
 
 /* A real field on a regular grid (nz, ny, nx[, ncomp]) with spacing and origin in metres, lab frame (z, y, x). */
 typedef struct {
-  const char      *name;  /* dataset name, e.g. "support", "u", "phase_hu" */
-  const char      *units;
-  PetscInt         ncomp; /* 1 scalar, 3 vector: components in the order (x, y, z), as ParaView reads an XDMF Vector;
-                             values[((iz*ny + iy)*nx + ix)*ncomp + c] */
+  const char *name; /* dataset name, e.g. "support", "u", "phase_hu" */
+  const char *units;
+  PetscInt    ncomp; /* 1 scalar, 3 vector: components in the order (x, y, z), as ParaView reads an XDMF Vector;
+                        values[((iz*ny + iy)*nx + ix)*ncomp + c] */
   const PetscReal *values;
 } TkGridField;
 
@@ -45,3 +45,6 @@ PETSC_EXTERN PetscErrorCode TkGridFieldsWrite(MPI_Comm, const char path[], const
 /* The XDMF sidecar name TkGridFieldsWrite uses: a.h5 -> a.xdmf, a.hdf5 -> a.xdmf, anything else -> <path>.xdmf */
 PETSC_EXTERN PetscErrorCode TkGridFieldsXdmfPath(const char path[], char xdmf[], size_t len);
 PETSC_EXTERN PetscErrorCode TkGridXdmfWrite(const char tmp_path[], const char h5_path[], const TkGrid *, PetscInt nfields, const TkGridField fields[]);
+/* An XDMF temporal collection (ParaView: one file, a time slider) over nt grid files of the same grid and fields,
+   h5[k] at time times[k] (names relative to the sidecar's directory); fields give names and component counts only. */
+PETSC_EXTERN PetscErrorCode TkGridXdmfSeriesWrite(MPI_Comm, const char path[], const TkGrid *, PetscInt nt, const char *const h5[], const PetscReal times[], PetscInt nfields, const TkGridField fields[]);

@@ -127,6 +127,16 @@ def restart():
     lb = np.genfromtxt("cont_localisation.csv", delimiter=",", skip_header=1)
     check(la.shape == lb.shape and np.allclose(la, lb, rtol=1e-6), "band statistics rows carried through the checkpoint")
     check("step 40/40" in p.stdout and "ETA" in p.stdout, "progress lines with ETA printed")
+    # P_fields.xdmf: one temporal collection over the snapshots (steps 20, 40: the final state is step 40), each an
+    # existing file, times increasing; the localisation table holds each step once
+    import re
+    with open("full_fields.xdmf") as f:
+        x = f.read()
+    files = re.findall(r'Format="HDF">([^:]+):/plastic_strain', x)
+    times = [float(t) for t in re.findall(r'<Time Value="([^"]+)"', x)]
+    check('CollectionType="Temporal"' in x and files == ["full_fields_00020.h5", "full_fields_00040.h5"] and all(os.path.exists(f) for f in files)
+          and len(times) == 2 and times[0] < times[1], "field time series: %s at strains %s" % (files, times))
+    check(len(la) == 2 and len(set(la[:, 0])) == 2, "localisation rows once per step (%d rows)" % len(la))
 
 
 def checkpoint_errors():

@@ -25,6 +25,7 @@ usage: inverse_au111_dislocation.py TAKAGI MPIEXEC NPFLAG WORKDIR [--full] [--it
   --full:  the case of inputs/reconstruct_au111_dislocation.yaml (1 um sphere, 53^3 object grid, 52 x 64 x 64
            frames); WORKDIR must be the top of the source tree (the deck's paths are out/...), the reconstruction is
            `takagi reconstruct -options_file_yaml` the deck, -tao_max_it from the deck unless --iterations is given
+  --large: the speed goal's 128^3 x 64-angle case (LARGE below), 40 iterations, planes kept (7.3 GB per rank)
   --taylor: with --full, instead of the fit, the gradient check of the full-size problem at the kinematic start
            (-rec_check_gradient; 332750 unknowns): the directional Taylor remainder |J(x + e d) - J(x) - e g.d| must
            fall by >= 50x per decade of e from 1e-4 to 1e-6 (second order: 100x; above 1e-4 the cubic term, below
@@ -51,6 +52,11 @@ SMALL = ["-crystal", "Au", "-hkl", "1,1,1", "-energy_keV", "9", "-shape", "spher
 FULL = ["-crystal", "Au", "-hkl", "1,1,1", "-energy_keV", "9", "-shape", "sphere", "-size_nm", "1000",
         "-voxel_nm", "20", "-detector_distance_m", "0.8", "-pixel_um", "55", "-frame_px", "64,64",
         "-rocking_mrad", "-3,3,52"]
+# the speed goal's case: 128^3 x 64 angles (2.48 um sphere, 20 nm voxels: 129^3 object grid, 131 x 411 x 131 TT nodes,
+# 128 x 128 frames; the detector at 2 m keeps 2 pixels per fringe, 64 steps of 46 urad sample the rocking fringes)
+LARGE = ["-crystal", "Au", "-hkl", "1,1,1", "-energy_keV", "9", "-shape", "sphere", "-size_nm", "2480",
+         "-voxel_nm", "20", "-detector_distance_m", "2.0", "-pixel_um", "55", "-frame_px", "128,128",
+         "-rocking_mrad", "-1.45,1.45,64"]
 DISLOCATION = ["-dislocation", "edge", "-dislocation_b", "0.5,0,0.5", "-dislocation_line", "1,-2,-1"]
 
 
@@ -147,6 +153,7 @@ def main():
     ap.add_argument("--iterations", type=int, default=0)
     ap.add_argument("--ranks", type=int, default=2)
     ap.add_argument("--taylor", action="store_true")
+    ap.add_argument("--large", action="store_true")
     a = ap.parse_args(sys.argv[5:])
     a.takagi, a.mpiexec, a.npflag, a.workdir = sys.argv[1:5]
     os.makedirs(a.workdir, exist_ok=True)
@@ -160,6 +167,14 @@ def main():
                   ("kin_lab", "kinematic_lab.h5"), ("dyn", "reconstruct.h5"))}
         sim = FULL + DISLOCATION + ["-photons", "1e9", "-seed", "7"]
         rec = ["-options_file_yaml", deck]
+    elif a.large:
+        names = {k: "large_" + v for k, v in (("sim", "sim.cxi"), ("truth", "truth.h5"), ("kin", "kin.cxi"), ("kin_det", "kin_detector_frame.h5"),
+                                                ("kin_lab", "kin_lab.h5"), ("dyn", "dyn.h5"))}
+        sim = LARGE + DISLOCATION + ["-photons", "1e9", "-seed", "7"]
+        # the planes of all 64 angles kept for the adjoint: 7.3 GB per rank on 2 ranks
+        rec = ["-data", names["sim"]] + LARGE + ["-init", names["kin_lab"], "-truth", names["truth"], "-tao_max_it", "40",
+                                                "-rec_tv_phase", "5e-2", "-rec_store_mb", "9000", "-rec_checkpoint_every", "10",
+                                                "-o", names["dyn"], "-cxi", "large_dyn.cxi"]
     else:
         names = {"sim": "sim.cxi", "truth": "truth.h5", "kin": "kin.cxi", "kin_det": "kin_detector_frame.h5", "kin_lab": "kin_lab.h5", "dyn": "dyn.h5"}
         sim = SMALL + DISLOCATION + ["-photons", "1e8", "-seed", "7"]
@@ -173,7 +188,15 @@ def main():
     print(f"kinematic (takagi phase) on the lab grid: phase RMS error inside the true support {kin_rms:.4f} rad")
     if a.taylor:
         return taylor(run(mpi + ["reconstruct"] + rec + ["-rec_check_gradient", "-o", os.path.join("out", "taylor.h5")], w, capture=True))
-    out = run(mpi + ["reconstruct"] + rec, w, capture=True)
+    if a.large:  # a long run: progress lines (iteration, misfit, ETA) go to a log as they come
+        log = os.path.join(w, "large_reconstruct.log")
+        print("+", " ".join(mpi + ["reconstruct"] + rec), ">", log, flush=True)
+        with open(log, "w") as f:
+            subprocess.run(mpi + ["reconstruct"] + rec, cwd=w, check=True, stdout=f, text=True)
+        with open(log) as f:
+            out = f.read()
+    else:
+        out = run(mpi + ["reconstruct"] + rec, w, capture=True)
     print(out)
     m = re.search(r"initial (\S+) rad, result (\S+) rad", out)
     its = [float(x) for x in re.findall(r"misfit (\S+)\s+\|g\|", out)]

@@ -5,6 +5,7 @@
                                    solid: for a pillar, axial force / pillar section), plastic
                                    strain, transformations, solves, solver iterations
      P_fields_NNNNN.h5, P_fields_final.h5 (+.xdmf)  plastic strain (equivalent and tensor), von Mises total strain
+     P_fields.xdmf                 all field snapshots as one XDMF time series over the load strain
      P_localisation.csv, P_bands.csv   shear-band statistics at the same steps
      P_u.h5 (+.xdmf)               final displacement, dataset u (m), the grid format of takagi bcdi -u_file
      P_isf.csv, P_isf_fit.csv      self intermediate scattering function and its KWW fit (with -xpcs_every)
@@ -54,6 +55,8 @@ struct _p_TkDeform {
   TkTable        curve, loc, bands, isf;
   TkIsfFit       fit;
   TkBandStats    last_bands;
+  PetscInt       bands_step; /* step of last_bands (-1: none yet in this run) */
+  PetscBool      final_row;  /* the last localisation row came from the final write (no numbered file at its step) */
   PetscLogDouble seconds;
 };
 
@@ -69,6 +72,7 @@ PetscErrorCode TkDeformCreate(MPI_Comm comm, TkDeform *dd)
   d->strain_rate     = 1e-4;
   d->band_sigmas     = 2;
   d->band_min_voxels = 8;
+  d->bands_step      = -1;
   d->xpcs_q          = 26e9; /* 2.6 / Angstrom: the first diffraction peak of a metallic glass */
   d->xpcs_dir[0]     = 1;
   PetscCall(PetscStrncpy(d->prefix, "deform", sizeof(d->prefix)));
@@ -292,7 +296,8 @@ static PetscErrorCode WriteFields(TkDeform d, const char *tag)
   PetscCall(Path(d, suffix, path));
   PetscCall(TkGridFieldsWriteParallel(d->comm, path, &d->grid, d->z0, d->nzl, 4, fields));
   PetscCall(PetscFree(eps_x));
-  /* shear bands at the same step */
+  /* shear bands at the same step, once per step (the final state may also have been a -fields_steps step) */
+  if (d->bands_step == d->step) PetscFunctionReturn(0);
   PetscCall(TkBandStatsCompute(d->comm, d->N, d->z0, d->nzl, eta, d->solid, d->band_sigmas, d->band_min_voxels, &bs));
   PetscCall(TkPlasticityGetLoad(d->plast, &strain));
   const PetscReal row[9] = {(PetscReal)d->step, strain, bs.threshold, (PetscReal)bs.ncomponents, (PetscReal)bs.nbands, bs.largest_fraction, bs.top10_fraction, bs.participation, bs.cv};
@@ -303,6 +308,37 @@ static PetscErrorCode WriteFields(TkDeform d, const char *tag)
     PetscCall(TkTableAppend(&d->bands, r));
   }
   d->last_bands = bs;
+  d->bands_step = d->step;
+  d->final_row  = (PetscBool)!strcmp(tag, "final");
+  PetscFunctionReturn(0);
+}
+
+/* P_fields.xdmf: every field snapshot of the run (this one and, after a restart, the earlier one) as a time series
+   over the load strain, so that ParaView shows the bands growing with one file and a time slider */
+static PetscErrorCode WriteFieldSeries(TkDeform d)
+{
+  const PetscInt nt = d->loc.nrows;
+  char         **names, path[PETSC_MAX_PATH_LEN], suffix[64];
+  PetscReal     *times;
+
+  PetscFunctionBegin;
+  if (!nt) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc2(nt, &names, nt, &times));
+  for (PetscInt k = 0; k < nt; k++) {
+    const PetscReal *row = &d->loc.values[k * d->loc.ncols];
+    if (k == nt - 1 && d->final_row)
+      PetscCall(PetscSNPrintf(suffix, sizeof(suffix), "fields_final.h5"));
+    else
+      PetscCall(PetscSNPrintf(suffix, sizeof(suffix), "fields_%05" PetscInt_FMT ".h5", (PetscInt)row[0]));
+    PetscCall(Path(d, suffix, path));
+    PetscCall(PetscStrallocpy(path, &names[k]));
+    times[k] = row[1];
+  }
+  const TkGridField fields[] = {{"plastic_strain", NULL, 1, NULL}, {"eps_p", NULL, 6, NULL}, {"vm_strain", NULL, 1, NULL}, {"phase", NULL, 1, NULL}};
+  PetscCall(Path(d, "fields.xdmf", path));
+  PetscCall(TkGridXdmfSeriesWrite(d->comm, path, &d->grid, nt, (const char *const *)names, times, 4, fields));
+  for (PetscInt k = 0; k < nt; k++) PetscCall(PetscFree(names[k]));
+  PetscCall(PetscFree2(names, times));
   PetscFunctionReturn(0);
 }
 
@@ -440,6 +476,7 @@ PetscErrorCode TkDeformRun(TkDeform d)
   d->seconds = t1 - t0;
   /* final state */
   PetscCall(WriteFields(d, "final"));
+  PetscCall(WriteFieldSeries(d));
   {
     PetscReal *u = d->work;
     PetscCall(TkSpectralGetDisplacement(d->solver, u));
