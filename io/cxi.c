@@ -469,8 +469,9 @@ static void PutEscaped(FILE *fp, const char *s)
 /* Also used by the parallel grid writer; ncomp 1, 3, 6 or 9 map to Scalar, Vector (x, y, z), Tensor6 and Tensor, whose
    component orders XDMF fixes: Tensor6 is the upper triangle row by row (xx, xy, xz, yy, yz, zz), Tensor all nine row
    by row (xx, xy, xz, yx, ...). The values must be stored in that order, or ParaView mislabels the components. */
-/* One <Grid> of the fields of h5 (a file name beside the sidecar), with a <Time> if time is not NULL */
-static void XdmfGrid(FILE *fp, const char *indent, const char *h5, const PetscReal *time, const TkGrid *g, PetscInt nf, const TkGridField fs[])
+/* One <Grid> of the datasets of h5 (a file name beside the sidecar), with a <Time> if time is not NULL; a view with
+   fields[] given is the TkGridFieldsWrite dataset /<name>, double */
+static void XdmfGrid(FILE *fp, const char *indent, const char *h5, const PetscReal *time, const TkGrid *g, PetscInt nf, const TkGridField fs[], const TkXdmfView vs[])
 {
   fprintf(fp, "%s<Grid Name=\"", indent);
   PutEscaped(fp, h5);
@@ -482,17 +483,19 @@ static void XdmfGrid(FILE *fp, const char *indent, const char *h5, const PetscRe
   fprintf(fp, "%s    <DataItem Name=\"Spacing\" Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">%.17g %.17g %.17g</DataItem>\n", indent, (double)g->spacing[0], (double)g->spacing[1], (double)g->spacing[2]);
   fprintf(fp, "%s  </Geometry>\n", indent);
   for (PetscInt i = 0; i < nf; i++) {
-    fprintf(fp, "%s  <Attribute Name=\"%s\" AttributeType=\"%s\" Center=\"Node\">\n", indent, fs[i].name, fs[i].ncomp == 1 ? "Scalar" : fs[i].ncomp == 3 ? "Vector" : fs[i].ncomp == 6 ? "Tensor6" : "Tensor");
+    const TkXdmfView v  = fs ? (TkXdmfView){fs[i].name, fs[i].name, fs[i].ncomp, 8} : vs[i];
+    const char      *ds = v.dataset[0] == '/' ? v.dataset + 1 : v.dataset;
+    fprintf(fp, "%s  <Attribute Name=\"%s\" AttributeType=\"%s\" Center=\"Node\">\n", indent, v.name, v.ncomp == 1 ? "Scalar" : v.ncomp == 3 ? "Vector" : v.ncomp == 6 ? "Tensor6" : "Tensor");
     fprintf(fp, "%s    <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT, indent, g->nz, g->ny, g->nx);
-    if (fs[i].ncomp != 1) fprintf(fp, " %" PetscInt_FMT, fs[i].ncomp);
-    fprintf(fp, "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">");
+    if (v.ncomp != 1) fprintf(fp, " %" PetscInt_FMT, v.ncomp);
+    fprintf(fp, "\" NumberType=\"%s\" Precision=\"%d\" Format=\"HDF\">", v.bytes == 1 ? "Char" : "Float", (int)v.bytes);
     PutEscaped(fp, h5);
-    fprintf(fp, ":/%s</DataItem>\n%s  </Attribute>\n", fs[i].name, indent);
+    fprintf(fp, ":/%s</DataItem>\n%s  </Attribute>\n", ds, indent);
   }
   fprintf(fp, "%s</Grid>\n", indent);
 }
 
-PetscErrorCode TkGridXdmfWrite(const char tmp_path[], const char h5_path[], const TkGrid *g, PetscInt nf, const TkGridField fs[])
+static PetscErrorCode XdmfWrite(const char tmp_path[], const char h5_path[], const TkGrid *g, PetscInt nf, const TkGridField fs[], const TkXdmfView vs[])
 {
   FILE *fp;
   int   bad;
@@ -501,11 +504,56 @@ PetscErrorCode TkGridXdmfWrite(const char tmp_path[], const char h5_path[], cons
   fp = fopen(tmp_path, "w");
   PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", tmp_path);
   fprintf(fp, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Xdmf xmlns:xi=\"http://www.w3.org/2001/XInclude\" Version=\"3.0\">\n  <Domain>\n");
-  XdmfGrid(fp, "    ", BaseName(h5_path), NULL, g, nf, fs);
+  XdmfGrid(fp, "    ", BaseName(h5_path), NULL, g, nf, fs, vs);
   fprintf(fp, "  </Domain>\n</Xdmf>\n");
   bad = ferror(fp);
   bad |= fclose(fp);
   PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "writing '%s' failed (disk full?)", tmp_path);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkGridXdmfWrite(const char tmp_path[], const char h5_path[], const TkGrid *g, PetscInt nf, const TkGridField fs[])
+{
+  PetscFunctionBegin;
+  PetscCall(XdmfWrite(tmp_path, h5_path, g, nf, fs, NULL));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkXdmfViewsWrite(const char tmp_path[], const char h5_path[], const TkGrid *g, PetscInt nv, const TkXdmfView vs[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < nv; i++)
+    PetscCheck(vs[i].bytes == 1 || vs[i].bytes == 4 || vs[i].bytes == 8, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "XDMF view '%s': %" PetscInt_FMT " bytes per value; 1 (int8), 4 or 8 (float) are described", vs[i].name, vs[i].bytes);
+  PetscCall(XdmfWrite(tmp_path, h5_path, g, nv, NULL, vs));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkXdmfViewsCommit(MPI_Comm comm, TkAtomicFile *h5, const char h5_path[], const TkGrid *g, PetscInt nv, const TkXdmfView vs[])
+{
+  char           xdmf[PETSC_MAX_PATH_LEN];
+  TkAtomicFile   fx;
+  PetscMPIInt    rank;
+  PetscErrorCode ierr = 0;
+  int            err;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(TkGridFieldsXdmfPath(h5_path, xdmf, sizeof(xdmf)));
+  PetscCall(TkAtomicFileBegin(comm, xdmf, &fx));
+  if (rank == 0) {
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = TkXdmfViewsWrite(fx.tmp_path, h5_path, g, nv, vs);
+    PetscCall(PetscPopErrorHandler());
+  }
+  err = ierr ? 1 : 0;
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  if (err && rank == 0) {
+    PetscCall(TkAtomicFileAbort(&fx));
+    PetscCall(TkAtomicFileAbort(h5));
+  }
+  PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "could not write the sidecar '%s' of '%s' (disk full or permission denied?)", xdmf, h5_path);
+  PetscCall(TkAtomicFileCommit(comm, h5));
+  PetscCall(TkAtomicFileCommit(comm, &fx));
   PetscFunctionReturn(0);
 }
 
@@ -525,7 +573,7 @@ PetscErrorCode TkGridXdmfSeriesWrite(MPI_Comm comm, const char path[], const TkG
     else {
       fprintf(fp, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Xdmf xmlns:xi=\"http://www.w3.org/2001/XInclude\" Version=\"3.0\">\n  <Domain>\n");
       fprintf(fp, "    <Grid Name=\"series\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
-      for (PetscInt k = 0; k < nt; k++) XdmfGrid(fp, "      ", BaseName(h5[k]), &times[k], g, nf, fs);
+      for (PetscInt k = 0; k < nt; k++) XdmfGrid(fp, "      ", BaseName(h5[k]), &times[k], g, nf, fs, NULL);
       fprintf(fp, "    </Grid>\n  </Domain>\n</Xdmf>\n");
       if (ferror(fp)) ierr = PETSC_ERR_FILE_WRITE;
       if (fclose(fp)) ierr = PETSC_ERR_FILE_WRITE;

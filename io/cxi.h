@@ -2,6 +2,7 @@
    regular grid as HDF5 with an XDMF sidecar for ParaView. */
 #pragma once
 #include <petscsys.h>
+#include "atomic_file.h"
 
 /* One simulated (or measured) rocking scan: frames stacked as (nangles, ny, nx), C order, not fftshifted: the centre
    of pixel (ny/2, nx/2) lies on the kinematic kh (the detector geometry written says so; docs/file-formats.md). */
@@ -45,6 +46,18 @@ PETSC_EXTERN PetscErrorCode TkGridFieldsWrite(MPI_Comm, const char path[], const
 /* The XDMF sidecar name TkGridFieldsWrite uses: a.h5 -> a.xdmf, a.hdf5 -> a.xdmf, anything else -> <path>.xdmf */
 PETSC_EXTERN PetscErrorCode TkGridFieldsXdmfPath(const char path[], char xdmf[], size_t len);
 PETSC_EXTERN PetscErrorCode TkGridXdmfWrite(const char tmp_path[], const char h5_path[], const TkGrid *, PetscInt nfields, const TkGridField fields[]);
+/* A dataset another writer stored (e.g. the real views of a CXI image), for an XDMF sidecar over it */
+typedef struct {
+  const char *name;    /* the attribute's name in ParaView */
+  const char *dataset; /* its path in the HDF5 file */
+  PetscInt    ncomp;   /* 1, 3, 6 or 9, as TkGridField */
+  PetscInt    bytes;   /* 1 (int8), 4 (float32) or 8 (float64) per value */
+} TkXdmfView;
+PETSC_EXTERN PetscErrorCode TkXdmfViewsWrite(const char tmp_path[], const char h5_path[], const TkGrid *, PetscInt nviews, const TkXdmfView views[]);
+/* Finishes a file written under the temporary name of *h5 (TkAtomicFileBegin, every rank): writes its XDMF sidecar
+   over the views (TkGridFieldsXdmfPath: F.cxi -> F.cxi.xdmf) on rank 0, then renames the file and the sidecar; if
+   the sidecar cannot be written, neither is left and every rank stops with one error. */
+PETSC_EXTERN PetscErrorCode TkXdmfViewsCommit(MPI_Comm, TkAtomicFile *h5, const char h5_path[], const TkGrid *, PetscInt nviews, const TkXdmfView views[]);
 /* An XDMF temporal collection (ParaView: one file, a time slider) over nt grid files of the same grid and fields,
    h5[k] at time times[k] (names relative to the sidecar's directory); fields give names and component counts only. */
 PETSC_EXTERN PetscErrorCode TkGridXdmfSeriesWrite(MPI_Comm, const char path[], const TkGrid *, PetscInt nt, const char *const h5[], const PetscReal times[], PetscInt nfields, const TkGridField fields[]);

@@ -20,6 +20,7 @@ import tempfile
 
 import h5py
 import numpy as np
+from xdmf_views import check_cxi_views
 
 takagi, mpiexec, npflag, d = sys.argv[1:5]
 SIM = ["-size_nm", "250", "-frame_px", "32,32", "-rocking_mrad", "-1.5,1.5,12"]
@@ -60,6 +61,8 @@ for k in ("phase_hu", "density"):
 with h5py.File(os.path.join(w, "a.cxi"), "r") as f:
     img = f["/entry_1/image_1/data"]
     check(img.shape == a["phase_hu"].shape, f"CXI image shape {img.shape}")
+for msg in check_cxi_views(os.path.join(w, "a.cxi"), "density", 1e-12, +1) or ["none"]:
+    check(msg == "none", f"CXI image's XDMF sidecar a.cxi.xdmf (density, phase_hu, support views): {msg}")
 with h5py.File(os.path.join(w, "ck6.h5"), "r") as f:
     check(int(f.attrs["iteration"]) == 6, "checkpoint after the restart counts 6 iterations")
 # a restart with options that change the trajectory is refused with one line naming the clause that differs

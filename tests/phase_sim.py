@@ -34,6 +34,7 @@ import tempfile
 
 import h5py
 import numpy as np
+from xdmf_views import check_cxi_views
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCAN = ["-mode", "kinematic", "-shape", "box", "-size_nm", "500,450,400", "-detector_distance_m", "0.7",
@@ -92,12 +93,15 @@ def check_outputs(cxi, h5):
     if not os.path.exists(xdmf) or "phase_hu" not in open(xdmf).read():
         print(f"FAIL: no XDMF sidecar {xdmf} naming phase_hu")
         fail = 1
+    for msg in check_cxi_views(cxi, "amplitude", 1e-6, -1):  # float32 views of the complex64 image
+        print("FAIL:", msg)
+        fail = 1
     left = [n for n in os.listdir(os.path.dirname(cxi) or ".") if ".part-" in n]
     if left:
         print(f"FAIL: temporary files left: {left}")
         fail = 1
     if not fail:
-        print("PASS: CXI object (complex64, mask, support link, process_1/configuration, results), HDF5 fields + XDMF, no temporary files")
+        print("PASS: CXI object (complex64, mask, support link, process_1/configuration, results) + its XDMF views, HDF5 fields + XDMF, no temporary files")
     return fail
 
 

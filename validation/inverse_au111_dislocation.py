@@ -19,13 +19,14 @@ and its phase error inside the true support is not larger than the kinematic one
 that made the data; a fit that made the phase worse would point at a wrong gradient or model). The numbers are printed
 whatever they are.
 
-usage: inverse_au111_dislocation.py TAKAGI MPIEXEC NPFLAG WORKDIR [--full] [--iterations N] [--ranks N] [--taylor]
+usage: inverse_au111_dislocation.py TAKAGI MPIEXEC NPFLAG WORKDIR [--full] [--iterations N] [--ranks N] [--taylor] [--levels L]
   default: the small case in WORKDIR (600 nm sphere, 20 nm voxels, 35^3 object grid, 32 x 64 x 64 frames), about
            40 s on 2 cores with 10 iterations
   --full:  the case of inputs/reconstruct_au111_dislocation.yaml (1 um sphere, 53^3 object grid, 52 x 64 x 64
            frames); WORKDIR must be the top of the source tree (the deck's paths are out/...), the reconstruction is
            `takagi reconstruct -options_file_yaml` the deck, -tao_max_it from the deck unless --iterations is given
   --large: the speed goal's 128^3 x 64-angle case (LARGE below), 40 iterations, planes kept (7.3 GB per rank)
+  --levels L: coarse to fine, -rec_levels L with 10 iterations per coarse stage (the last takes -tao_max_it)
   --taylor: with --full, instead of the fit, the gradient check of the full-size problem at the kinematic start
            (-rec_check_gradient; 332750 unknowns): the directional Taylor remainder |J(x + e d) - J(x) - e g.d| must
            fall by >= 50x per decade of e from 1e-4 to 1e-6 (second order: 100x; above 1e-4 the cubic term, below
@@ -154,6 +155,7 @@ def main():
     ap.add_argument("--ranks", type=int, default=2)
     ap.add_argument("--taylor", action="store_true")
     ap.add_argument("--large", action="store_true")
+    ap.add_argument("--levels", type=int, default=1)  # coarse to fine: -rec_levels L, 10 iterations per coarse stage
     a = ap.parse_args(sys.argv[5:])
     a.takagi, a.mpiexec, a.npflag, a.workdir = sys.argv[1:5]
     os.makedirs(a.workdir, exist_ok=True)
@@ -182,6 +184,8 @@ def main():
                                                "-rec_tv_phase", "5e-2", "-o", "dyn.h5", "-cxi", "dyn.cxi", "-plot", "dyn.png"]
     if a.iterations > 0:
         rec += ["-tao_max_it", str(a.iterations)]
+    if a.levels > 1:
+        rec += ["-rec_levels", str(a.levels), "-rec_level_its", "10", "-rec_checkpoint_every", "0"]
     run(mpi + ["bcdi"] + sim + ["-o", names["sim"], "-object", names["truth"]], w)
     run(mpi + ["phase", "-data", names["sim"], "-o", names["kin"], "-object", names["kin_det"]], w)
     kin_rms = kinematic_on_lab_grid(*(os.path.join(w, names[k]) for k in ("sim", "kin", "truth", "kin_lab")))

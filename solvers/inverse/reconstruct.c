@@ -26,6 +26,8 @@ PetscErrorCode TkReconstructCreate(MPI_Comm comm, TkReconstruct *rec)
   r->max_it         = 20;
   r->store_mb       = 1024;
   r->grid_refine    = 1;
+  r->grid_coarsen   = 1;
+  r->levels         = 1;
   PetscCallMPI(MPI_Comm_rank(comm, &r->rank));
   PetscCallMPI(MPI_Comm_size(comm, &r->size));
   *rec = r;
@@ -84,6 +86,11 @@ PetscErrorCode TkReconstructSetFromOptions(TkReconstruct r)
   PetscCall(PetscOptionsBool("-rec_phase_linear", "Interpolate psi linearly to the TT nodes and take its TV on plain differences (wrong across the 2 pi cut of a dislocation) [off: the phase of the interpolated e^(i psi), TV on wrapped differences]",
                              "TkReflModelSetPhaseInterpolation", r->linear_phase, &r->linear_phase, NULL));
   PetscCall(PetscOptionsInt("-rec_grid_refine", "Object grid step = the TT step / k (k^3 more unknowns; the forward model's cost is that of the TT grid) [1]", "TkReconstructSetUp", r->grid_refine, &r->grid_refine, NULL));
+  PetscCall(PetscOptionsInt("-rec_grid_n", "Object grid points per axis over the default grid's extent (fewer: a coarser parameterisation, e.g. a coarse-to-fine stage) [0: the default, one point per TT step]", "TkReconstructSetUp", r->grid_n,
+                            &r->grid_n, NULL));
+  PetscCall(PetscOptionsInt("-rec_levels", "Coarse to fine: L stages, the object grid step 2^(L-1), ..., 2, 1 times the default, each started from the last [1]", "TkReconstructSetLevel", r->levels, &r->levels, NULL));
+  r->level_its = -1;
+  PetscCall(PetscOptionsInt("-rec_level_its", "Coarse to fine: TAO iterations of each coarse stage [-tao_max_it]", "TkReconstructSetLevel", r->level_its, &r->level_its, NULL));
   PetscCall(PetscOptionsInt("-rec_support_dilate", "Grow the initial support by this many voxels for the support penalty [1]", "TkReconstructSetFromOptions", r->support_dilate, &r->support_dilate, NULL));
   PetscCall(PetscOptionsString("-init", "Initial object: HDF5 grid file with phase_hu and support (takagi bcdi -object, takagi reconstruct -o) [the -shape support, psi = 0]", "TkReconstructSetUp", r->init, r->init, sizeof(r->init), NULL));
   PetscCall(PetscOptionsString("-truth", "True object (takagi bcdi -object) for the phase error and the plot", "TkReconstructWrite", r->truth, r->truth, sizeof(r->truth), NULL));
@@ -104,6 +111,16 @@ PetscErrorCode TkReconstructSetFromOptions(TkReconstruct r)
              "regularisation weights (-rec_tv_phase, -rec_tv_density, -rec_support_weight) must be numbers >= 0");
   PetscCheck(r->tv_eps > 0 && !PetscIsInfOrNanReal(r->tv_eps), r->comm, PETSC_ERR_USER_INPUT, "-rec_tv_eps must be > 0");
   PetscCheck(r->grid_refine >= 1 && r->grid_refine <= 8, r->comm, PETSC_ERR_USER_INPUT, "-rec_grid_refine must be 1 ... 8");
+  PetscCheck(r->grid_n == 0 || (r->grid_n >= 4 && r->grid_n <= 4096), r->comm, PETSC_ERR_USER_INPUT, "-rec_grid_n must lie between 4 and 4096 points per axis (0: the default grid)");
+  PetscCheck(r->grid_n == 0 || r->grid_refine == 1, r->comm, PETSC_ERR_USER_INPUT, "-rec_grid_n and -rec_grid_refine both set the object grid: give one of them");
+  PetscCheck(r->levels >= 1 && r->levels <= 6, r->comm, PETSC_ERR_USER_INPUT, "-rec_levels must lie between 1 and 6");
+  PetscCheck(r->level_its >= -1, r->comm, PETSC_ERR_USER_INPUT, "-rec_level_its must be >= 0");
+  if (r->levels > 1) {
+    PetscCheck(r->output[0], r->comm, PETSC_ERR_USER_INPUT, "-rec_levels needs -o (each coarse stage writes <-o>.level<l>.h5 for the next)");
+    PetscCheck(r->grid_n == 0 && r->grid_refine == 1, r->comm, PETSC_ERR_USER_INPUT, "-rec_levels sets the object grid of each stage: drop -rec_grid_n / -rec_grid_refine");
+    PetscCheck(!r->restart[0] && r->checkpoint_every == 0, r->comm, PETSC_ERR_USER_INPUT, "-rec_levels does not combine with -restart or -rec_checkpoint_every (run the stages as separate runs with -init to checkpoint them)");
+    PetscCheck(!r->check_gradient, r->comm, PETSC_ERR_USER_INPUT, "-rec_check_gradient checks one grid: drop -rec_levels");
+  }
   PetscCheck(r->store_mb >= 0 && !PetscIsInfOrNanReal(r->store_mb), r->comm, PETSC_ERR_USER_INPUT, "-rec_store_mb must be a number >= 0");
   PetscCheck(r->checkpoint_every >= 0, r->comm, PETSC_ERR_USER_INPUT, "-rec_checkpoint_every must be >= 0");
   PetscCheck(r->support_dilate >= 0 && r->support_dilate < 100, r->comm, PETSC_ERR_USER_INPUT, "-rec_support_dilate must lie between 0 and 99");
@@ -150,6 +167,31 @@ PetscErrorCode TkReconstructSetFromOptions(TkReconstruct r)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TkReconstructGetLevels(TkReconstruct r, PetscInt *levels, PetscInt *level_its)
+{
+  PetscFunctionBegin;
+  *levels    = r->levels;
+  *level_its = r->level_its < 0 ? r->max_it : r->level_its;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkReconstructSetLevel(TkReconstruct r, PetscInt c, const char init[], const char output[], PetscInt max_it)
+{
+  PetscFunctionBegin;
+  PetscCheck(c >= 1, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "coarsening factor must be >= 1");
+  r->grid_coarsen = c;
+  if (init) {
+    PetscCall(PetscStrncpy(r->init, init, sizeof(r->init)));
+    r->ninit_phases = 0; /* -rec_init_phases starts the first stage only */
+  }
+  if (output) {
+    PetscCall(PetscStrncpy(r->output, output, sizeof(r->output)));
+    r->cxi[0] = r->plot[0] = 0;
+  }
+  if (max_it >= 0) r->max_it = max_it;
+  PetscFunctionReturn(0);
+}
+
 /* grow a 0/1 mask by one voxel along each axis, d times */
 static PetscErrorCode Dilate(const TkGrid *g, unsigned char *m, PetscInt d)
 {
@@ -191,6 +233,14 @@ PetscErrorCode TkReconstructSetUp(TkReconstruct r)
     r->grid.ny = (r->grid.ny - 1) * r->grid_refine + 1;
     r->grid.nz = (r->grid.nz - 1) * r->grid_refine + 1;
     for (int a = 0; a < 3; a++) r->grid.spacing[a] /= r->grid_refine;
+    /* a coarse-to-fine stage: about (N0 - 1)/c + 1 points over the same extent */
+    if (r->grid_coarsen > 1) r->grid_n = PetscMax(4, (r->grid.nx - 1 + r->grid_coarsen - 1) / r->grid_coarsen + 1);
+    /* -rec_grid_n N: N points over the same extent (the corners stay, the step is extent / (N - 1)) */
+    if (r->grid_n) {
+      const PetscInt n[3] = {r->grid.nz, r->grid.ny, r->grid.nx};
+      for (int a = 0; a < 3; a++) r->grid.spacing[a] *= (PetscReal)(n[a] - 1) / (r->grid_n - 1);
+      r->grid.nx = r->grid.ny = r->grid.nz = r->grid_n;
+    }
   }
   r->nvox = (PetscInt64)r->grid.nx * r->grid.ny * r->grid.nz;
   {

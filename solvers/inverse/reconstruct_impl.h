@@ -35,7 +35,8 @@ struct _p_TkReconstruct {
   /* objective options */
   TkMisfitType misfit;
   PetscReal    floor_rel, fixed_scale, tv_phase, tv_density, tv_eps, w_support, store_mb;
-  PetscInt     support_dilate, grid_refine;
+  PetscInt     support_dilate, grid_refine, grid_n, grid_coarsen;
+  PetscInt     levels, level_its;     /* -rec_levels, -rec_level_its: the coarse-to-fine schedule the driver runs */
   PetscBool    linear_phase;          /* -rec_phase_linear: psi interpolated linearly to the TT nodes, TV on unwrapped differences */
   PetscReal   *truth_psi, *truth_sup; /* -truth on the grid, read at the first monitor call (NULL before) */
   /* run options */

@@ -425,9 +425,16 @@ static PetscErrorCode WriteCXIImage(TkReconstruct r, const PetscReal *psi, const
       ds = H5Dcreate2(image, "data", ct, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
       if (ds < 0 || H5Dwrite(ds, ct, H5S_ALL, H5S_ALL, H5P_DEFAULT, c) < 0) err = 1;
       if (ds >= 0) H5Dclose(ds);
-      ds = H5Dcreate2(image, "mask", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-      if (ds < 0 || H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, sup) < 0) err = 1;
-      if (ds >= 0) H5Dclose(ds);
+      /* the support, and real views of the object for ParaView (XDMF cannot read the complex type; F.cxi.xdmf) */
+      {
+        const char *const      names[] = {"mask", "amplitude", "phase_hu"};
+        const PetscReal *const vals[]  = {sup, rho, psi};
+        for (int k = 0; k < 3; k++) {
+          ds = H5Dcreate2(image, names[k], H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+          if (ds < 0 || H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, vals[k]) < 0) err = 1;
+          if (ds >= 0) H5Dclose(ds);
+        }
+      }
       H5Sclose(sp);
       {
         const hsize_t three = 3;
@@ -459,7 +466,14 @@ static PetscErrorCode WriteCXIImage(TkReconstruct r, const PetscReal *psi, const
   }
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, r->comm));
   PetscCheck(!err, r->comm, PETSC_ERR_FILE_WRITE, "cannot write the CXI image '%s'", r->cxi);
-  PetscCall(TkAtomicFileCommit(r->comm, &af));
+  {
+    const TkXdmfView views[] = {
+        {"density", "/entry_1/image_1/amplitude", 1, 8},
+        {"phase_hu", "/entry_1/image_1/phase_hu", 1, 8},
+        {"support", "/entry_1/image_1/mask", 1, 8},
+    };
+    PetscCall(TkXdmfViewsCommit(r->comm, &af, r->cxi, &r->grid, 3, views));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -315,6 +315,13 @@ static PetscErrorCode WriteCXIMetadata(TkPhasing p, const char *tmp, const char 
   TkH5Call(ds = H5Dcreate2(image, "mask", H5T_STD_I8LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT));
   PetscCall(AttrStr(ds, "note", "support: 1 inside"));
   TkH5Call(H5Dclose(ds));
+  /* real views of the object for ParaView (XDMF cannot read the complex type): the F.cxi.xdmf sidecar names them */
+  TkH5Call(ds = H5Dcreate2(image, "amplitude", H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+  PetscCall(AttrStr(ds, "note", "|data|"));
+  TkH5Call(H5Dclose(ds));
+  TkH5Call(ds = H5Dcreate2(image, "phase_hu", H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+  PetscCall(AttrStr(ds, "note", "h.u = -arg(data) inside the support, 0 outside (rad)"));
+  TkH5Call(H5Dclose(ds));
   TkH5Call(H5Sclose(sp));
   TkH5Call(H5Pclose(dcpl));
   TkH5Call(H5Lcreate_soft("/entry_1/image_1/mask", image, "support", H5P_DEFAULT, H5P_DEFAULT));
@@ -431,13 +438,18 @@ static PetscErrorCode WriteCXIPlanes(TkPhasing p, const char *tmp)
   hid_t   fapl, file, dxpl, ds, fs, ms, ct;
   hsize_t start[3] = {(hsize_t)p->z0, 0, 0}, count[3] = {(hsize_t)p->ln0, (hsize_t)p->N[1], (hsize_t)p->N[2]};
   herr_t  st = 0;
-  float  *buf;
+  float  *buf, *amp, *ph;
   char   *sup;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc2(2 * PetscMax(p->nloc, 1), &buf, PetscMax(p->nloc, 1), &sup));
+  PetscCall(PetscMalloc4(2 * PetscMax(p->nloc, 1), &buf, PetscMax(p->nloc, 1), &sup, PetscMax(p->nloc, 1), &amp, PetscMax(p->nloc, 1), &ph));
   for (size_t q = 0; q < 2 * p->nloc; q++) buf[q] = (float)p->psi[q];
-  for (size_t q = 0; q < p->nloc; q++) sup[q] = (char)p->supbest[q];
+  for (size_t q = 0; q < p->nloc; q++) {
+    const double complex z = ((const double complex *)p->psi)[q];
+    sup[q]                 = (char)p->supbest[q];
+    amp[q]                 = (float)cabs(z);
+    ph[q]                  = p->supbest[q] ? (float)-carg(z) : 0; /* as TkPhaseWriteFields */
+  }
   TkH5Call(fapl = H5Pcreate(H5P_FILE_ACCESS));
   TkH5Call(H5Pset_fapl_mpio(fapl, p->comm, MPI_INFO_NULL));
   file = H5Fopen(tmp, H5F_ACC_RDWR, fapl);
@@ -445,30 +457,51 @@ static PetscErrorCode WriteCXIPlanes(TkPhasing p, const char *tmp)
   PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot reopen '%s' for the parallel write", tmp);
   TkH5Call(dxpl = H5Pcreate(H5P_DATASET_XFER));
   TkH5Call(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
-  for (int k = 0; k < 2 && st >= 0; k++) {
-    ds = H5Dopen2(file, k ? "/entry_1/image_1/mask" : "/entry_1/image_1/data", H5P_DEFAULT);
-    fs = H5Dget_space(ds);
-    ms = H5Screate_simple(3, count, NULL);
+  for (int k = 0; k < 4 && st >= 0; k++) {
+    const char *const names[] = {"/entry_1/image_1/data", "/entry_1/image_1/mask", "/entry_1/image_1/amplitude", "/entry_1/image_1/phase_hu"};
+    const void *const bufs[]  = {buf, sup, amp, ph};
+    ds                        = H5Dopen2(file, names[k], H5P_DEFAULT);
+    fs                        = H5Dget_space(ds);
+    ms                        = H5Screate_simple(3, count, NULL);
     if (p->ln0)
       H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
     else
       H5Sselect_none(fs), H5Sselect_none(ms);
     ct = ComplexType();
-    st = H5Dwrite(ds, k ? H5T_NATIVE_CHAR : ct, ms, fs, dxpl, k ? (const void *)sup : (const void *)buf);
+    st = H5Dwrite(ds, k == 0 ? ct : k == 1 ? H5T_NATIVE_CHAR : H5T_NATIVE_FLOAT, ms, fs, dxpl, bufs[k]);
     H5Tclose(ct), H5Sclose(ms), H5Sclose(fs), H5Dclose(ds);
   }
   H5Pclose(dxpl);
   if (H5Fclose(file) < 0) st = -1;
-  PetscCall(PetscFree2(buf, sup));
+  PetscCall(PetscFree4(buf, sup, amp, ph));
   PetscCheck(st >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "writing '%s' failed (disk full?)", tmp);
   PetscFunctionReturn(0);
 }
 
+/* the object's grid as TkPhaseWriteFields and the XDMF sidecar of the CXI file describe it */
+static void ObjectGrid(TkPhasing p, TkGrid *grid)
+{
+  PetscReal vox[3];
+
+  VoxelSizes(p, vox);
+  grid->nz = p->N[0], grid->ny = p->N[1], grid->nx = p->N[2];
+  for (int j = 0; j < 3; j++) {
+    grid->spacing[j] = vox[j] > 0 ? vox[j] : 1; /* voxel units when the file gives no geometry */
+    grid->origin[j]  = -(PetscReal)(p->N[j] / 2) * grid->spacing[j];
+  }
+}
+
 PetscErrorCode TkPhaseWriteCXI(TkPhasing p, const char path[])
 {
-  TkAtomicFile   f;
-  PetscErrorCode ierr = 0;
-  int            err;
+  TkAtomicFile     f;
+  PetscErrorCode   ierr = 0;
+  int              err;
+  TkGrid           grid;
+  const TkXdmfView views[] = {
+      {"amplitude", "/entry_1/image_1/amplitude", 1, 4},
+      {"phase_hu", "/entry_1/image_1/phase_hu", 1, 4},
+      {"support", "/entry_1/image_1/mask", 1, 1},
+  };
 
   PetscFunctionBegin;
   PetscCall(TkAtomicFileBegin(p->comm, path, &f));
@@ -486,23 +519,20 @@ PetscErrorCode TkPhaseWriteCXI(TkPhasing p, const char path[])
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &err, 1, MPI_INT, MPI_MAX, p->comm));
   if (err && p->rank == 0) PetscCall(TkAtomicFileAbort(&f));
   PetscCheck(!err, p->comm, PETSC_ERR_FILE_WRITE, "could not write '%s' (disk full or permission denied?)", path);
-  PetscCall(TkAtomicFileCommit(p->comm, &f));
+  /* the XDMF sidecar F.cxi.xdmf (ParaView) over the real views; the CXI file is renamed first */
+  ObjectGrid(p, &grid);
+  PetscCall(TkXdmfViewsCommit(p->comm, &f, path, &grid, 3, views));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode TkPhaseWriteFields(TkPhasing p, const char path[])
 {
-  PetscReal            *amp, *phase, *sup, vox[3];
+  PetscReal            *amp, *phase, *sup;
   const double complex *psi = (const double complex *)p->psi;
   TkGrid                grid;
 
   PetscFunctionBegin;
-  VoxelSizes(p, vox);
-  grid.nz = p->N[0], grid.ny = p->N[1], grid.nx = p->N[2];
-  for (int j = 0; j < 3; j++) {
-    grid.spacing[j] = vox[j] > 0 ? vox[j] : 1; /* voxel units when the file gives no geometry */
-    grid.origin[j]  = -(PetscReal)(p->N[j] / 2) * grid.spacing[j];
-  }
+  ObjectGrid(p, &grid);
   PetscCall(PetscMalloc3(PetscMax(p->nloc, 1), &amp, PetscMax(p->nloc, 1), &phase, PetscMax(p->nloc, 1), &sup));
   for (size_t q = 0; q < p->nloc; q++) {
     amp[q]   = cabs(psi[q]);

@@ -63,12 +63,13 @@ PetscErrorCode TkTT3DSetGridBox(TkTT3D tt, const TkBraggFrame *f, PetscReal dm, 
 PetscErrorCode TkTT3DSetCoupling(TkTT3D tt, const TkChi *chi, PetscReal C, PetscReal chi0_scale)
 {
   PetscFunctionBegin;
-  tt->chi        = *chi;
-  tt->C          = C;
-  tt->chi0_scale = chi0_scale;
-  tt->c0         = 0.5 * chi->k * chi->chi0 * chi0_scale;
-  tt->ch         = 0.5 * chi->k * C * chi->chih;
-  tt->chb        = 0.5 * chi->k * C * chi->chihbar;
+  tt->chi         = *chi;
+  tt->C           = C;
+  tt->chi0_scale  = chi0_scale;
+  tt->c0          = 0.5 * chi->k * chi->chi0 * chi0_scale;
+  tt->steps_valid = PETSC_FALSE; /* the density tables of tt3d_fields.c depend on c0 */
+  tt->ch          = 0.5 * chi->k * C * chi->chih;
+  tt->chb         = 0.5 * chi->k * C * chi->chihbar;
   PetscFunctionReturn(0);
 }
 
@@ -248,6 +249,7 @@ PetscErrorCode TkTT3DDestroy(TkTT3D *tt)
   if (!*tt) PetscFunctionReturn(0);
   PetscCall(PetscFree2((*tt)->S, (*tt)->E));
   PetscCall(PetscFree((*tt)->work));
+  PetscCall(PetscFree((*tt)->steps));
   PetscCall(PetscFree2((*tt)->rho, (*tt)->Ef));
   PetscCall(PetscFree(*tt));
   PetscFunctionReturn(0);
