@@ -2,6 +2,8 @@
    it and its three fractions; the eight weights are formed on the fly, so P and P^T are the same loop. */
 #include "object_map.h"
 
+#define TK_PHASE_AMP_FLOOR 1e-2
+
 struct _p_TkObjectMap {
   TkGrid     grid;
   size_t     nnodes;
@@ -94,39 +96,49 @@ PetscErrorCode TkObjectMapApplyTranspose(TkObjectMap M, const PetscReal *node, P
   PetscFunctionReturn(0);
 }
 
-/* circular interpolation of a phase: node = arg S, S = sum_k w_k e^{i psi_k}; a 2 pi jump between grid points (the cut
-   of a dislocation, a wrapped phase) leaves the node phase unchanged. dnode/dpsi_k = w_k Re(e^{i psi_k} conj S)/|S|^2;
-   a node with S = 0 (the phase winds around it) gets phase 0 and no gradient. */
-static inline PetscReal PhaseSum(const PetscReal *psi, int c, const PetscInt64 idx[], const PetscReal w[], PetscReal *sr, PetscReal *si)
+/* circular interpolation of a phase: node = arg S, S = sum_k w_k a_k e^{i psi_k} with amplitudes a_k = amp_k + 1e-2
+   (1 without amp; the floor keeps S off 0 where the amplitudes vanish, so the node phase stays smooth in amp >= 0);
+   a 2 pi jump between grid points (the cut of a dislocation, a wrapped phase) leaves the node phase unchanged, and with
+   a = the density the phases of empty grid points do not enter. dnode/dpsi_k = w_k a_k Re(e^{i psi_k} conj S)/|S|^2,
+   dnode/da_k = w_k Im(e^{i psi_k} conj S)/|S|^2; a node with S = 0 (the phase winds around it, or no weight) gets
+   phase 0 and no gradient. */
+static inline PetscReal PhaseSum(const PetscReal *psi, const PetscReal *amp, int c, const PetscInt64 idx[], const PetscReal w[], PetscReal *sr, PetscReal *si)
 {
   PetscReal a = 0, b = 0, wt = 0;
-  for (int k = 0; k < c; k++) a += w[k] * PetscCosReal(psi[idx[k]]), b += w[k] * PetscSinReal(psi[idx[k]]), wt += w[k];
+  for (int k = 0; k < c; k++) {
+    const PetscReal wa = amp ? w[k] * (amp[idx[k]] + TK_PHASE_AMP_FLOOR) : w[k];
+    a += wa * PetscCosReal(psi[idx[k]]), b += wa * PetscSinReal(psi[idx[k]]), wt += w[k];
+  }
   *sr = a;
   *si = b;
   return a * a + b * b > 1e-24 * wt * wt ? a * a + b * b : 0;
 }
 
-PetscErrorCode TkObjectMapApplyPhase(TkObjectMap M, const PetscReal *psi, PetscReal *node)
+PetscErrorCode TkObjectMapApplyPhase(TkObjectMap M, const PetscReal *psi, const PetscReal *amp, PetscReal *node)
 {
   PetscFunctionBegin;
   for (size_t q = 0; q < M->nnodes; q++) {
     PetscInt64 idx[8];
     PetscReal  w[8], sr, si;
     const int  c = Corners(M, q, idx, w);
-    node[q]      = c && PhaseSum(psi, c, idx, w, &sr, &si) > 0 ? PetscAtan2Real(si, sr) : 0;
+    node[q]      = c && PhaseSum(psi, amp, c, idx, w, &sr, &si) > 0 ? PetscAtan2Real(si, sr) : 0;
   }
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TkObjectMapApplyPhaseTranspose(TkObjectMap M, const PetscReal *psi, const PetscReal *node, PetscReal *obj)
+PetscErrorCode TkObjectMapApplyPhaseTranspose(TkObjectMap M, const PetscReal *psi, const PetscReal *amp, const PetscReal *node, PetscReal *obj, PetscReal *obj_amp)
 {
   PetscFunctionBegin;
   for (size_t q = 0; q < M->nnodes; q++) {
     PetscInt64 idx[8];
     PetscReal  w[8], sr, si, s2;
     const int  c = Corners(M, q, idx, w);
-    if (!c || node[q] == 0 || (s2 = PhaseSum(psi, c, idx, w, &sr, &si)) == 0) continue;
-    for (int k = 0; k < c; k++) obj[idx[k]] += w[k] * (PetscCosReal(psi[idx[k]]) * sr + PetscSinReal(psi[idx[k]]) * si) / s2 * node[q];
+    if (!c || node[q] == 0 || (s2 = PhaseSum(psi, amp, c, idx, w, &sr, &si)) == 0) continue;
+    for (int k = 0; k < c; k++) {
+      const PetscReal cs = PetscCosReal(psi[idx[k]]), sn = PetscSinReal(psi[idx[k]]), gw = w[k] * node[q] / s2;
+      obj[idx[k]] += (amp ? amp[idx[k]] + TK_PHASE_AMP_FLOOR : 1) * gw * (cs * sr + sn * si);
+      if (amp && obj_amp) obj_amp[idx[k]] += gw * (sn * sr - cs * si);
+    }
   }
   PetscFunctionReturn(0);
 }

@@ -14,8 +14,9 @@ PETSC_EXTERN PetscErrorCode TkObjectMapCreate(TkTT3D, const TkGrid *, const Pets
 PETSC_EXTERN PetscErrorCode TkObjectMapApply(TkObjectMap, const PetscReal *obj, PetscReal *node);
 /* obj += P^T node */
 PETSC_EXTERN PetscErrorCode TkObjectMapApplyTranspose(TkObjectMap, const PetscReal *node, PetscReal *obj);
-/* node = arg(P e^{i psi}): the phase of the interpolated phase factor (wrap-safe; nodes with P e^{i psi} = 0 get 0) */
-PETSC_EXTERN PetscErrorCode TkObjectMapApplyPhase(TkObjectMap, const PetscReal *psi, PetscReal *node);
-/* obj += J^T node, J the Jacobian of TkObjectMapApplyPhase at psi */
-PETSC_EXTERN PetscErrorCode TkObjectMapApplyPhaseTranspose(TkObjectMap, const PetscReal *psi, const PetscReal *node, PetscReal *obj);
+/* node = arg(P ((a + 1e-2) e^{i psi})): the phase of the interpolated phase factor, weighted by the amplitudes a >= 0 (NULL: 1)
+   (wrap-safe; nodes where the sum vanishes get 0) */
+PETSC_EXTERN PetscErrorCode TkObjectMapApplyPhase(TkObjectMap, const PetscReal *psi, const PetscReal *amp, PetscReal *node);
+/* obj += J_psi^T node and, with amp and obj_amp, obj_amp += J_a^T node: the Jacobians of TkObjectMapApplyPhase */
+PETSC_EXTERN PetscErrorCode TkObjectMapApplyPhaseTranspose(TkObjectMap, const PetscReal *psi, const PetscReal *amp, const PetscReal *node, PetscReal *obj, PetscReal *obj_amp);
 PETSC_EXTERN PetscErrorCode TkObjectMapDestroy(TkObjectMap *);

@@ -19,7 +19,8 @@ PetscErrorCode TkReconstructCreate(MPI_Comm comm, TkReconstruct *rec)
   PetscCall(PetscNew(&r));
   r->comm           = comm;
   r->nrefl          = 1;
-  r->floor_rel      = 1e-6;
+  r->floor_rel      = 1e-9;
+  r->edge_width     = 1;
   r->tv_eps         = 1e-2;
   r->w_support      = 1;
   r->support_dilate = 1;
@@ -77,7 +78,8 @@ PetscErrorCode TkReconstructSetFromOptions(TkReconstruct r)
   PetscCheck(!set || r->ninit_phases == r->nrefl, r->comm, PETSC_ERR_USER_INPUT, "-rec_init_phases needs one file per reflection (%" PetscInt_FMT "), got %" PetscInt_FMT, r->nrefl, r->ninit_phases);
   PetscCheck(!set || r->nrefl >= 3, r->comm, PETSC_ERR_USER_INPUT, "-rec_init_phases needs at least 3 non-coplanar reflections to determine u");
   PetscCall(PetscOptionsEnum("-rec_misfit", "Data misfit: poisson (negative log-likelihood) or gaussian (weighted least squares) [poisson]", "TkReconstructSetFromOptions", TkMisfitTypes, (PetscEnum)r->misfit, (PetscEnum *)&r->misfit, NULL));
-  PetscCall(PetscOptionsReal("-rec_poisson_floor", "Poisson: model floor, as a fraction of the largest count (keeps log finite) [1e-6]", "TkReconstructSetFromOptions", r->floor_rel, &r->floor_rel, NULL));
+  PetscCall(
+      PetscOptionsReal("-rec_poisson_floor", "Poisson: model floor, as a fraction of the largest count (keeps log finite; a floor of several counts biases the weak pixels) [1e-9]", "TkReconstructSetFromOptions", r->floor_rel, &r->floor_rel, NULL));
   PetscCall(PetscOptionsReal("-rec_scale", "Fixed global scale from model to counts [0: fitted at every evaluation]", "TkReconstructSetFromOptions", r->fixed_scale, &r->fixed_scale, NULL));
   PetscCall(PetscOptionsReal("-rec_tv_phase", "Weight of the smoothed total variation of psi = h.u (per voxel) [0]", "TkReconstructSetFromOptions", r->tv_phase, &r->tv_phase, NULL));
   PetscCall(PetscOptionsReal("-rec_tv_density", "Weight of the smoothed total variation of the density (per voxel) [0]", "TkReconstructSetFromOptions", r->tv_density, &r->tv_density, NULL));
@@ -85,6 +87,11 @@ PetscErrorCode TkReconstructSetFromOptions(TkReconstruct r)
   PetscCall(PetscOptionsReal("-rec_support_weight", "Weight of sum rho^2 outside the support (per voxel) [1]", "TkReconstructSetFromOptions", r->w_support, &r->w_support, NULL));
   PetscCall(PetscOptionsBool("-rec_phase_linear", "Interpolate psi linearly to the TT nodes and take its TV on plain differences (wrong across the 2 pi cut of a dislocation) [off: the phase of the interpolated e^(i psi), TV on wrapped differences]",
                              "TkReflModelSetPhaseInterpolation", r->linear_phase, &r->linear_phase, NULL));
+  PetscCall(PetscOptionsBool("-rec_phase_weighted", "Node phase = arg(P (rho e^(i psi))): the phases of empty grid points do not reach the crystal's surface nodes [off: arg(P e^(i psi))]", "TkReflModelSetPhaseWeighting", r->weighted_phase,
+                             &r->weighted_phase, NULL));
+  PetscCall(PetscOptionsReal("-rec_density_edge",
+                             "Node density = smoothstep of the interpolated density over [1/2 - w/2, 1/2 + w/2]: sharp crystal surfaces placed between grid points (the grid density acts as a level set; 0: the interpolated density itself) [1]",
+                             "TkReflModelSetDensityEdge", r->edge_width, &r->edge_width, NULL));
   PetscCall(PetscOptionsInt("-rec_grid_refine", "Object grid step = the TT step / k (k^3 more unknowns; the forward model's cost is that of the TT grid) [1]", "TkReconstructSetUp", r->grid_refine, &r->grid_refine, NULL));
   PetscCall(PetscOptionsInt("-rec_grid_n", "Object grid points per axis over the default grid's extent (fewer: a coarser parameterisation, e.g. a coarse-to-fine stage) [0: the default, one point per TT step]", "TkReconstructSetUp", r->grid_n,
                             &r->grid_n, NULL));
@@ -109,6 +116,7 @@ PetscErrorCode TkReconstructSetFromOptions(TkReconstruct r)
   PetscCheck(r->fixed_scale >= 0 && !PetscIsInfOrNanReal(r->fixed_scale), r->comm, PETSC_ERR_USER_INPUT, "-rec_scale must be a number >= 0");
   PetscCheck(r->tv_phase >= 0 && r->tv_density >= 0 && r->w_support >= 0 && !PetscIsInfOrNanReal(r->tv_phase + r->tv_density + r->w_support), r->comm, PETSC_ERR_USER_INPUT,
              "regularisation weights (-rec_tv_phase, -rec_tv_density, -rec_support_weight) must be numbers >= 0");
+  PetscCheck(r->edge_width >= 0 && r->edge_width <= 1, r->comm, PETSC_ERR_USER_INPUT, "-rec_density_edge must lie in [0, 1] (the smoothstep's width in density; 0: linear interpolation)");
   PetscCheck(r->tv_eps > 0 && !PetscIsInfOrNanReal(r->tv_eps), r->comm, PETSC_ERR_USER_INPUT, "-rec_tv_eps must be > 0");
   PetscCheck(r->grid_refine >= 1 && r->grid_refine <= 8, r->comm, PETSC_ERR_USER_INPUT, "-rec_grid_refine must be 1 ... 8");
   PetscCheck(r->grid_n == 0 || (r->grid_n >= 4 && r->grid_n <= 4096), r->comm, PETSC_ERR_USER_INPUT, "-rec_grid_n must lie between 4 and 4096 points per axis (0: the default grid)");
@@ -223,6 +231,8 @@ PetscErrorCode TkReconstructSetUp(TkReconstruct r)
     PetscCall(TkReflModelSetMisfit(r->refl[k], r->misfit, r->floor_rel, r->fixed_scale));
     PetscCall(TkReflModelSetStorage(r->refl[k], r->store_mb));
     PetscCall(TkReflModelSetPhaseInterpolation(r->refl[k], r->linear_phase));
+    PetscCall(TkReflModelSetDensityEdge(r->refl[k], r->edge_width));
+    PetscCall(TkReflModelSetPhaseWeighting(r->refl[k], r->weighted_phase));
   }
   {
     TkBCDI b;
@@ -531,11 +541,14 @@ PetscErrorCode TkReconstructCheckGradient(TkReconstruct r, PetscBool *done)
     PetscCall(TkReconstructComputeObjective(r, xp, &Jp, NULL));
     PetscCall(PetscPrintf(r->comm, "taylor: eps %.1e  |dJ| %.6e  |dJ - eps g.d| %.6e\n", (double)eps, (double)PetscAbsReal(Jp - J0), (double)PetscAbsReal(Jp - J0 - eps * gd)));
   }
-  /* central differences of a few components: the grid centre and its neighbours, psi and rho */
+  /* central differences of a few components: psi at the grid centre and its neighbours; rho at the centre and at the
+     support's edge along the central x row (where -rec_density_edge leaves a density gradient) */
   {
     const PetscInt64 c = (r->grid.nz / 2 * (PetscInt64)r->grid.ny + r->grid.ny / 2) * r->grid.nx + r->grid.nx / 2;
     const PetscInt64 R = (r->nf - 1) * r->nvox, L = (r->nf - 2) * r->nvox; /* the density, the last phase/u field */
-    const PetscInt64 comp[6] = {c, L + c + 1, L + c + r->grid.nx + 2, R + c, R + c + 1, R + c - 2 * (PetscInt64)r->grid.nx * r->grid.ny};
+    PetscInt64       e = c;
+    while (e + 1 < c - r->grid.nx / 2 + r->grid.nx && r->support[e + 1]) e++;
+    const PetscInt64 comp[6] = {c, L + c + 1, L + c + r->grid.nx + 2, R + c, R + e - 1, R + e};
     const PetscReal  h       = 1e-4;
     for (int k = 0; k < 6; k++) {
       PetscReal Jm, gk = 0;

@@ -53,6 +53,11 @@ PetscErrorCode TkReconstructFingerprint(TkReconstruct r)
   PetscCallMPI(MPI_Bcast(&h, 1, MPI_UNSIGNED_LONG_LONG, 0, r->comm));
   PetscCall(PetscSNPrintf(part, sizeof(part), "; unknowns %s%s; tao %s in blocks of %" PetscInt_FMT, TkUnknownsTypes[r->unknowns], r->linear_phase ? " (linear phase map)" : "", r->tao_type, r->checkpoint_every));
   PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));
+  if (r->weighted_phase && !r->linear_phase) PetscCall(PetscStrlcat(r->fingerprint, "; density-weighted phase map", sizeof(r->fingerprint)));
+  if (r->edge_width > 0) {
+    PetscCall(PetscSNPrintf(part, sizeof(part), "; density edge %.6g", (double)r->edge_width));
+    PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));
+  }
   PetscCall(PetscSNPrintf(part, sizeof(part), "; misfit %s floor %.6g scale %.6g; tv %.6g %.6g eps %.6g; support %.6g dilate %" PetscInt_FMT "; data+support hash %016llx", TkMisfitTypes[r->misfit], (double)r->floor_rel, (double)r->fixed_scale,
                           (double)r->tv_phase, (double)r->tv_density, (double)r->tv_eps, (double)r->w_support, r->support_dilate, h));
   PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));

@@ -38,6 +38,8 @@ struct _p_TkReconstruct {
   PetscInt     support_dilate, grid_refine, grid_n, grid_coarsen;
   PetscInt     levels, level_its;     /* -rec_levels, -rec_level_its: the coarse-to-fine schedule the driver runs */
   PetscBool    linear_phase;          /* -rec_phase_linear: psi interpolated linearly to the TT nodes, TV on unwrapped differences */
+  PetscBool    weighted_phase;        /* -rec_phase_weighted: node phase arg(P (rho e^{i psi})) */
+  PetscReal    edge_width;            /* -rec_density_edge: smoothstep width of the node density (0: linear) */
   PetscReal   *truth_psi, *truth_sup; /* -truth on the grid, read at the first monitor call (NULL before) */
   /* run options */
   char      init[PETSC_MAX_PATH_LEN], truth[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN];

@@ -30,6 +30,12 @@ PETSC_EXTERN PetscErrorCode TkReflModelSetStorage(TkReflModel, PetscReal megabyt
 /* the phase at the TT nodes: PETSC_TRUE linear interpolation of psi, PETSC_FALSE [default] the phase of the
    interpolated e^{i psi} (correct across 2 pi jumps of psi: a dislocation's cut) */
 PETSC_EXTERN PetscErrorCode TkReflModelSetPhaseInterpolation(TkReflModel, PetscBool linear);
+/* weighted: the node phase is arg(P (rho e^{i psi})), so grid points outside the crystal (rho = 0) do not set the
+   phase of the nodes inside it next to the surface; else arg(P e^{i psi}). Ignored with the linear phase map. */
+PETSC_EXTERN PetscErrorCode TkReflModelSetPhaseWeighting(TkReflModel, PetscBool weighted);
+/* width in (0, 1]: node density = smoothstep of the interpolated density over [1/2 - w/2, 1/2 + w/2] (sharp crystal
+   edges; the grid density acts as a level set); 0: the interpolated density itself. Before SetObjectGrid. */
+PETSC_EXTERN PetscErrorCode TkReflModelSetDensityEdge(TkReflModel, PetscReal width);
 /* the object grid shared by all reflections, and the rotation from this reflection's lab frame to the grid's (NULL:
    identity) */
 PETSC_EXTERN PetscErrorCode TkReflModelSetObjectGrid(TkReflModel, const TkGrid *, const PetscReal *rotation);
