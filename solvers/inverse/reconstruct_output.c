@@ -7,6 +7,7 @@
 #include "atomic_file.h"
 #include "options.h"
 #include "plot.h"
+#include "phase_error.h"
 #include <hdf5.h>
 
 static PetscBool SameGrid(const TkGrid *a, const TkGrid *b)
@@ -321,23 +322,6 @@ static PetscErrorCode ResultStrain(TkReconstruct r, const PetscReal *u, const Pe
   PetscFunctionReturn(0);
 }
 
-/* RMS of the wrapped phase difference inside the true support, after removing the best constant (circular mean) */
-static PetscReal PhaseErrorRMS(PetscInt64 n, const PetscReal *psi, const PetscReal *truth, const PetscReal *support)
-{
-  PetscReal  c = 0, s = 0, off, sum = 0;
-  PetscInt64 cnt = 0;
-  for (PetscInt64 q = 0; q < n; q++)
-    if (support[q] > 0.5) c += PetscCosReal(psi[q] - truth[q]), s += PetscSinReal(psi[q] - truth[q]);
-  off = PetscAtan2Real(s, c);
-  for (PetscInt64 q = 0; q < n; q++) {
-    if (support[q] <= 0.5) continue;
-    const PetscReal d = PetscAtan2Real(PetscSinReal(psi[q] - truth[q] - off), PetscCosReal(psi[q] - truth[q] - off));
-    sum += d * d;
-    cnt++;
-  }
-  return cnt ? PetscSqrtReal(sum / cnt) : 0;
-}
-
 PetscErrorCode TkReconstructTruthError(TkReconstruct r, const PetscReal *xa, PetscReal *support_rms, PetscReal *interior_rms)
 {
   const PetscInt64 nv = r->nvox, nx = r->grid.nx, ny = r->grid.ny, nz = r->grid.nz;
@@ -357,8 +341,8 @@ PetscErrorCode TkReconstructTruthError(TkReconstruct r, const PetscReal *xa, Pet
     if (inner) inner = (PetscBool)(r->truth_sup[q - 1] > 0.5 && r->truth_sup[q + 1] > 0.5 && r->truth_sup[q - nx] > 0.5 && r->truth_sup[q + nx] > 0.5 && r->truth_sup[q - nx * ny] > 0.5 && r->truth_sup[q + nx * ny] > 0.5);
     in[q] = inner ? 1 : 0;
   }
-  *support_rms  = PhaseErrorRMS(nv, psi, r->truth_psi, r->truth_sup);
-  *interior_rms = PhaseErrorRMS(nv, psi, r->truth_psi, in);
+  *support_rms  = TkPhaseErrorRMS(nv, psi, r->truth_psi, r->truth_sup);
+  *interior_rms = TkPhaseErrorRMS(nv, psi, r->truth_psi, in);
   PetscCall(PetscFree2(psi, in));
   PetscFunctionReturn(0);
 }
@@ -477,6 +461,23 @@ static PetscErrorCode WriteCXIImage(TkReconstruct r, const PetscReal *psi, const
   PetscFunctionReturn(0);
 }
 
+/* the registered errors of the initial and final objects (each moved by its own best translation): the number a
+   comparison with a truth should quote, since the data cannot fix where the crystal is */
+static PetscErrorCode PrintRegistered(TkReconstruct r, const PetscReal *psi0, const PetscReal *psi, const PetscReal *tpsi, const PetscReal *tsup)
+{
+  const PetscInt64 n[3] = {r->grid.nx, r->grid.ny, r->grid.nz};
+  PetscReal        t0[3], t1[3], e0, e1, *moved;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(r->nvox, &moved));
+  PetscCall(TkPhaseRegister(n, psi0, tpsi, tsup, t0, &e0, moved));
+  PetscCall(TkPhaseRegister(n, psi, tpsi, tsup, t1, &e1, moved));
+  PetscCall(PetscPrintf(r->comm, "Registered (each object moved by its best translation, z, y, x in voxels): initial %.4f rad (%+.3f, %+.3f, %+.3f), result %.4f rad (%+.3f, %+.3f, %+.3f)\n", (double)e0, (double)t0[2], (double)t0[1], (double)t0[0],
+                        (double)e1, (double)t1[2], (double)t1[1], (double)t1[0]));
+  PetscCall(PetscFree(moved));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
 {
   PetscReal         *psi, *psi0, *rho0, *sup, *eps, *uvec = NULL, *e6 = NULL, *tpsi = NULL, *tsup = NULL;
@@ -512,7 +513,8 @@ PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
     PetscCall(PetscMalloc2(nv, &tpsi, nv, &tsup));
     PetscCall(ReadPhaseOnGrid(r, r->truth, "phase_hu", tpsi));
     PetscCall(ReadOnGrid(r, r->truth, "support", tsup));
-    PetscCall(PetscPrintf(r->comm, "Phase error inside the true support (RMS, wrapped, constant removed): initial %.4f rad, result %.4f rad\n", (double)PhaseErrorRMS(nv, psi0, tpsi, tsup), (double)PhaseErrorRMS(nv, psi, tpsi, tsup)));
+    PetscCall(PetscPrintf(r->comm, "Phase error inside the true support (RMS, wrapped, constant removed): initial %.4f rad, result %.4f rad\n", (double)TkPhaseErrorRMS(nv, psi0, tpsi, tsup), (double)TkPhaseErrorRMS(nv, psi, tpsi, tsup)));
+    PetscCall(PrintRegistered(r, psi0, psi, tpsi, tsup));
     if (r->unknowns == TK_UNKNOWNS_U) {
       /* u is known modulo lattice translations (they leave every e^{i h.u} unchanged): compare h_k.u per reflection */
       TkGrid     g;
@@ -536,7 +538,7 @@ PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
         TkReconstructPhase(r, k, x0a, pk0);
         TkReconstructPhase(r, k, utg, tk);
         PetscCall(PetscPrintf(r->comm, "  reflection (%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "): phase h.u error (RMS in the true support): initial %.4f rad, result %.4f rad\n", hkl[0], hkl[1], hkl[2],
-                              (double)PhaseErrorRMS(nv, pk0, tk, tsup), (double)PhaseErrorRMS(nv, pk, tk, tsup)));
+                              (double)TkPhaseErrorRMS(nv, pk0, tk, tsup), (double)TkPhaseErrorRMS(nv, pk, tk, tsup)));
       }
       PetscCall(StrainTensorError(r, x0a, xa, utg, tsup));
       PetscCall(PetscFree(ut));
