@@ -596,6 +596,32 @@ PetscErrorCode TkBCDIDataGetInfo(TkBCDIData d, TkBCDIDataInfo *info)
   PetscFunctionReturn(0);
 }
 
+/* takagi bcdi's detector frame (docs/bcdi.md; models/geometry/bragg_frame.h): k0 along z, scattering in the y-z
+   plane, n = (0, cos thetaB, -sin thetaB) along h; the rocking step dw moves q by |h| dw m, m = (0, sin thetaB,
+   cos thetaB); rows run against e1 = (0, cos 2thetaB, -sin 2thetaB), columns towards -x */
+PetscErrorCode TkBCDIDataConjugateBasis(const TkBCDIDataInfo *g, const PetscInt N[3], double A[3][3], double B[3][3])
+{
+  const double  k = 2 * PETSC_PI / g->wavelength_m, th = g->bragg_angle_rad, h = 2 * k * sin(th);
+  const double  m[3] = {0, sin(th), cos(th)}, e1[3] = {0, cos(2 * th), -sin(2 * th)}, x[3] = {1, 0, 0};
+  const double  s[3]   = {h * g->rocking_step_rad, -k * g->pixel_m[0] / g->distance_m, -k * g->pixel_m[1] / g->distance_m};
+  const double *dir[3] = {m, e1, x};
+  double        det;
+
+  PetscFunctionBegin;
+  PetscCheck(g->takagi && g->wavelength_m > 0 && g->distance_m > 0 && g->pixel_m[0] > 0 && g->pixel_m[1] > 0 && g->rocking_step_rad != 0 && th > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+             "the detector-conjugate basis needs the full geometry of a takagi bcdi CXI file (wavelength, distance, pixel sizes, rocking angles, Bragg angle)");
+  for (int j = 0; j < 3; j++)
+    for (int i = 0; i < 3; i++) B[i][j] = s[j] * dir[j][i];
+  det = B[0][0] * (B[1][1] * B[2][2] - B[1][2] * B[2][1]) - B[0][1] * (B[1][0] * B[2][2] - B[1][2] * B[2][0]) + B[0][2] * (B[1][0] * B[2][1] - B[1][1] * B[2][0]);
+  /* a_j = 2 pi / N_j (B^-T)_j, (B^-T)[i][j] the cofactor C[i][j] / det */
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) {
+      const int i1 = (i + 1) % 3, i2 = (i + 2) % 3, j1 = (j + 1) % 3, j2 = (j + 2) % 3;
+      A[i][j] = 2 * PETSC_PI / N[j] * (B[i1][j1] * B[i2][j2] - B[i1][j2] * B[i2][j1]) / det;
+    }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TkBCDIDataView(TkBCDIData d, PetscViewer v)
 {
   const TkBCDIDataInfo *g = &d->info;

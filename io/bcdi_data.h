@@ -41,6 +41,10 @@ PETSC_EXTERN PetscErrorCode TkBCDIDataGetShape(TkBCDIData, PetscInt N[3]);
    detector pixel, or outside the measured window). Collective; each rank passes its own planes (nz may be 0). */
 PETSC_EXTERN PetscErrorCode TkBCDIDataRead(TkBCDIData, PetscInt z0, PetscInt nz, PetscReal *counts, unsigned char *mask);
 PETSC_EXTERN PetscErrorCode TkBCDIDataGetInfo(TkBCDIData, TkBCDIDataInfo *);
+/* The detector-conjugate grid of a takagi bcdi scan (docs/phase.md, "Lab frame"), lab (x, y, z) rows: the columns of B
+   are the steps b_j of q per data index along axis j, those of A the real-space voxel vectors a_j (a_i.b_j =
+   2 pi delta_ij / N_j), so voxel n sits at r = sum_j (n_j - N_j / 2) a_j and a point r at n_j = N_j / 2 + N_j b_j.r / 2 pi. */
+PETSC_EXTERN PetscErrorCode TkBCDIDataConjugateBasis(const TkBCDIDataInfo *, const PetscInt N[3], double A[3][3], double B[3][3]);
 PETSC_EXTERN PetscErrorCode TkBCDIDataGetPath(TkBCDIData, const char **);
 PETSC_EXTERN PetscErrorCode TkBCDIDataView(TkBCDIData, PetscViewer);
 PETSC_EXTERN PetscErrorCode TkBCDIDataDestroy(TkBCDIData *);

@@ -9,8 +9,9 @@
    detector-frame grid; it is mapped to the lab grid with the voxel basis of docs/phase.md (tests/phase_validate.py),
    after choosing among the twin / direct solution, the sign of h.u = -+arg(psi) and the integer translation the
    combination that best matches the truth (the inherent ambiguities of phase retrieval, resolved as in
-   tests/phase_validate.py). The mapped object (phase_hu, support) is the kinematic result on the lab grid.
-3. `takagi reconstruct` starts from it and fits the dynamical model (TAO BLMVM, Poisson misfit).
+   tests/phase_validate.py). The mapped object (phase_hu, support) is the kinematic result on the lab grid. takagi
+   phase also writes its own lab-frame object (-object_lab, no truth involved) for --start lab.
+3. `takagi reconstruct` starts from it (--start) and fits the dynamical model (TAO BLMVM, Poisson misfit).
 Both results are compared with the truth by the same metric: the RMS of the wrapped phase difference inside the true
 support after removing the best constant (printed by takagi reconstruct -truth).
 
@@ -29,9 +30,12 @@ usage: inverse_au111_dislocation.py TAKAGI MPIEXEC NPFLAG WORKDIR [--full] [--it
            `takagi reconstruct -options_file_yaml` the deck, -tao_max_it from the deck unless --iterations is given
   --large: the speed goal's 128^3 x 64-angle case (LARGE below), 60 iterations in one TAO block, planes kept (7.3 GB
            per rank), started from the envelope (--start)
-  --start kinematic|envelope: the start of takagi reconstruct: the kinematic result on the lab grid, or its phase
-           with the crystal's envelope from the data's autocorrelation as the density (envelope_start: for crystals
-           many extinction depths thick, whose kinematic support covers only part of the crystal) [envelope for
+  --start kinematic|envelope|lab: the start of takagi reconstruct: the kinematic result mapped to the lab grid here
+           (kinematic_on_lab_grid: twin and translation chosen against the truth); or its phase with the crystal's
+           envelope from the data's autocorrelation as the density (-rec_init_envelope 1e-3: for crystals many
+           extinction depths thick, whose kinematic support covers only part of the crystal); or, with nothing from
+           the truth, takagi phase's own lab-frame object (-object_lab) with the twin chosen by a trial fit from each
+           (-rec_init_twin auto) and, for --large, the envelope [envelope for
            --large, kinematic otherwise]
   --levels L: coarse to fine, -rec_levels L with 10 iterations per coarse stage (the last takes -tao_max_it)
   --taylor: with --full, instead of the fit, the gradient check of the full-size problem at the kinematic start
@@ -177,41 +181,6 @@ def kinematic_on_lab_grid(scan, kin_cxi, truth_h5, out_h5, iso=0.3):
     return phase_rms(phase, ph_t, sup_t > 0.5)
 
 
-def envelope_start(scan, kin_lab, out_h5, threshold=1e-3):
-    """a start for thick crystals: the kinematic phase with the crystal's envelope as its density. The kinematic
-    support of a crystal many extinction depths thick covers only part of it (21 % of the --large sphere); the
-    envelope comes from the data's fringes instead: the autocorrelation |F^-1(I)| is supported on S - S, which is 2S
-    for a centrosymmetric crystal (a superset of a translate of S otherwise), so S is its support above `threshold`
-    scaled by 1/2, placed where it best overlaps the kinematic support (integer shift; no truth involved)."""
-    with h5py.File(scan, "r") as f:
-        counts = f["/entry_1/instrument_1/detector_1/data"][()].astype(float)
-    N = counts.shape
-    ac = np.abs(np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(counts))))
-    inside = ac > threshold * ac.max()
-    lam, L, py, px, th, dw, _ = read_geometry(scan)
-    A, _ = basis(lam, L, py, px, th, dw, N)
-    with h5py.File(kin_lab, "r") as f:
-        ph, ks = f["phase_hu"][()], f["support"][()] > 0.5
-        sp, org = f["grid"].attrs["spacing"], f["grid"].attrs["origin"]
-    n = ph.shape
-    iz, iy, ix = np.indices(n)
-    lab = np.stack([org[2] + ix * sp[2], org[1] + iy * sp[1], org[0] + iz * sp[0]], axis=-1)
-    frac = (2 * (lab - lab[tuple(np.array(n) // 2)])) @ np.linalg.inv(A).T + np.array(N) // 2
-    i = np.rint(frac).astype(int)
-    ok = np.all((i >= 0) & (i < np.array(N)), axis=-1)
-    env = np.zeros(n, bool)
-    env[ok] = inside[i[ok][:, 0], i[ok][:, 1], i[ok][:, 2]]
-    env = np.roll(env, best_shift(ks.astype(float), env.astype(float)), axis=(0, 1, 2))
-    with h5py.File(out_h5, "w") as f:
-        f["phase_hu"] = ph * ks
-        f["density"] = env.astype(float)
-        f["support"] = env.astype(float)
-        g = f.create_group("grid")
-        g.attrs["spacing"] = sp
-        g.attrs["origin"] = org
-    return int(ks.sum()), int(env.sum())
-
-
 def taylor(out):
     print(out)
     rem = {float(e): float(r) for e, r in re.findall(r"taylor: eps (\S+)\s+\|dJ\| \S+\s+\|dJ - eps g.d\| (\S+)", out)}
@@ -242,7 +211,7 @@ def main():
     ap.add_argument("--taylor", action="store_true")
     ap.add_argument("--large", action="store_true")
     ap.add_argument("--levels", type=int, default=1)  # coarse to fine: -rec_levels L, 10 iterations per coarse stage
-    ap.add_argument("--start", choices=("kinematic", "envelope"), default=None)  # default: envelope for --large
+    ap.add_argument("--start", choices=("kinematic", "envelope", "lab"), default=None)  # default: envelope for --large
     a = ap.parse_args(sys.argv[5:])
     a.takagi, a.mpiexec, a.npflag, a.workdir = sys.argv[1:5]
     os.makedirs(a.workdir, exist_ok=True)
@@ -253,12 +222,12 @@ def main():
         os.makedirs(os.path.join(w, "out"), exist_ok=True)
         names = {k: os.path.join("out", "au111_dislocation_" + v) for k, v in
                  (("sim", "sim.cxi"), ("truth", "truth.h5"), ("kin", "kinematic.cxi"), ("kin_det", "kinematic_detector_frame.h5"),
-                  ("kin_lab", "kinematic_lab.h5"), ("dyn", "reconstruct.h5"))}
+                  ("kin_lab", "kinematic_lab.h5"), ("kin_obj", "kinematic_object_lab.h5"), ("dyn", "reconstruct.h5"))}
         sim = FULL + DISLOCATION + ["-photons", "1e9", "-seed", "7"]
         rec = ["-options_file_yaml", deck]
     elif a.large:
         names = {k: "large_" + v for k, v in (("sim", "sim.cxi"), ("truth", "truth.h5"), ("kin", "kin.cxi"), ("kin_det", "kin_detector_frame.h5"),
-                                                ("kin_lab", "kin_lab.h5"), ("dyn", "dyn.h5"))}
+                                                ("kin_lab", "kin_lab.h5"), ("kin_obj", "kin_object_lab.h5"), ("dyn", "dyn.h5"))}
         sim = LARGE + DISLOCATION + ["-photons", "1e9", "-seed", "7"]
         # the planes of all 64 angles kept for the adjoint: 7.3 GB per rank on 2 ranks
         # one TAO block (no checkpoints): the L-BFGS memory is kept throughout
@@ -266,7 +235,8 @@ def main():
                                                 "-rec_tv_phase", "5e-2", "-rec_store_mb", "9000",
                                                 "-o", names["dyn"], "-cxi", "large_dyn.cxi"]
     else:
-        names = {"sim": "sim.cxi", "truth": "truth.h5", "kin": "kin.cxi", "kin_det": "kin_detector_frame.h5", "kin_lab": "kin_lab.h5", "dyn": "dyn.h5"}
+        names = {"sim": "sim.cxi", "truth": "truth.h5", "kin": "kin.cxi", "kin_det": "kin_detector_frame.h5", "kin_lab": "kin_lab.h5",
+                 "kin_obj": "kin_object_lab.h5", "dyn": "dyn.h5"}
         sim = SMALL + DISLOCATION + ["-photons", "1e8", "-seed", "7"]
         rec = ["-data", names["sim"]] + SMALL + ["-init", names["kin_lab"], "-truth", names["truth"], "-tao_max_it", "25",
                                                "-rec_tv_phase", "5e-2", "-o", "dyn.h5", "-cxi", "dyn.cxi", "-plot", "dyn.png"]
@@ -275,15 +245,14 @@ def main():
     if a.levels > 1:
         rec += ["-rec_levels", str(a.levels), "-rec_level_its", "10", "-rec_checkpoint_every", "0"]
     run(mpi + ["bcdi"] + sim + ["-o", names["sim"], "-object", names["truth"]], w)
-    run(mpi + ["phase", "-data", names["sim"], "-o", names["kin"], "-object", names["kin_det"]], w)
+    run(mpi + ["phase", "-data", names["sim"], "-o", names["kin"], "-object", names["kin_det"], "-object_lab", names["kin_obj"]], w)
     kin_rms = kinematic_on_lab_grid(*(os.path.join(w, names[k]) for k in ("sim", "kin", "truth", "kin_lab")))
     print(f"kinematic (takagi phase) on the lab grid: phase RMS error inside the true support {kin_rms:.4f} rad")
-    if (a.start or ("envelope" if a.large else "kinematic")) == "envelope":
-        start = os.path.splitext(names["kin_lab"])[0] + "_envelope.h5"
-        nk, ne = envelope_start(os.path.join(w, names["sim"]), os.path.join(w, names["kin_lab"]), os.path.join(w, start))
-        print(f"start: the kinematic phase on the crystal's envelope (autocorrelation support / 2): {ne} voxels "
-              f"against {nk} in the kinematic support")
-        rec += ["-init", start]  # the last -init wins (also over the deck's)
+    start = a.start or ("envelope" if a.large else "kinematic")
+    if start == "envelope":  # the density from the data's autocorrelation (solvers/inverse/initial_object.c)
+        rec += ["-rec_init_envelope", "1e-3"]
+    elif start == "lab":  # nothing from the truth: takagi phase's lab-frame object, the twin chosen by trial fits
+        rec += ["-init", names["kin_obj"], "-rec_init_twin", "auto"] + (["-rec_init_envelope", "1e-3"] if a.large else [])
     if a.taylor:
         return taylor(run(mpi + ["reconstruct"] + rec + ["-rec_check_gradient", "-o", os.path.join("out", "taylor.h5")], w, capture=True))
     if a.large:  # a long run: progress lines (iteration, misfit, ETA) go to a log as they come

@@ -25,6 +25,7 @@ PetscErrorCode TkReconstructCreate(MPI_Comm comm, TkReconstruct *rec)
   r->w_support      = 1;
   r->support_dilate = 1;
   r->max_it         = 20;
+  r->twin_its       = 20;
   r->store_mb       = 1024;
   r->grid_refine    = 1;
   r->grid_coarsen   = 1;
@@ -100,6 +101,17 @@ PetscErrorCode TkReconstructSetFromOptions(TkReconstruct r)
   PetscCall(PetscOptionsInt("-rec_level_its", "Coarse to fine: TAO iterations of each coarse stage [-tao_max_it]", "TkReconstructSetLevel", r->level_its, &r->level_its, NULL));
   PetscCall(PetscOptionsInt("-rec_support_dilate", "Grow the initial support by this many voxels for the support penalty [1]", "TkReconstructSetFromOptions", r->support_dilate, &r->support_dilate, NULL));
   PetscCall(PetscOptionsString("-init", "Initial object: HDF5 grid file with phase_hu and support (takagi bcdi -object, takagi reconstruct -o) [the -shape support, psi = 0]", "TkReconstructSetUp", r->init, r->init, sizeof(r->init), NULL));
+  {
+    const char *const twins[] = {"no", "yes", "auto"};
+    PetscCall(PetscOptionsEList("-rec_init_twin", "-init: start from the object (no), from its twin conj psi(-r) (yes), or try both (auto: -rec_init_twin_its iterations from each, the lower objective goes on; for takagi phase -object_lab results)",
+                                "TkReconstructSolve", twins, 3, twins[r->init_twin], &r->init_twin, NULL));
+  }
+  PetscCall(PetscOptionsInt("-rec_init_twin_its", "-rec_init_twin auto: iterations from each of the two starts [20]", "TkReconstructSolve", r->twin_its, &r->twin_its, NULL));
+  PetscCheck(r->twin_its >= 1, r->comm, PETSC_ERR_USER_INPUT, "-rec_init_twin_its %" PetscInt_FMT ": give at least 1 iteration", r->twin_its);
+  PetscCall(PetscOptionsReal("-rec_init_envelope", "-init: the density from the data's autocorrelation support above this fraction of its maximum (e.g. 1e-3; for crystals many extinction depths thick), the -init phase kept [0: off]",
+                             "TkReconstructSetUp", r->envelope, &r->envelope, NULL));
+  PetscCheck(r->envelope >= 0 && r->envelope < 1, r->comm, PETSC_ERR_USER_INPUT, "-rec_init_envelope %g: give a fraction of the autocorrelation maximum in [0, 1) (e.g. 1e-3)", (double)r->envelope);
+  PetscCheck((r->init_twin == TK_INIT_TWIN_NO && r->envelope == 0) || r->init[0], r->comm, PETSC_ERR_USER_INPUT, "-rec_init_twin and -rec_init_envelope act on the -init object: give -init (e.g. a takagi phase -object_lab file)");
   PetscCall(PetscOptionsString("-truth", "True object (takagi bcdi -object) for the phase error and the plot", "TkReconstructWrite", r->truth, r->truth, sizeof(r->truth), NULL));
   PetscCall(PetscOptionsString("-restart", "Resume from this checkpoint (same problem: data, geometry, objective options)", "TkReconstructSetUp", r->restart, r->restart, sizeof(r->restart), NULL));
   PetscCall(PetscOptionsString("-rec_checkpoint", "Checkpoint file (HDF5) [<-o without extension>.checkpoint.h5]", "TkReconstructSolve", r->checkpoint, r->checkpoint, sizeof(r->checkpoint), NULL));
@@ -190,7 +202,9 @@ PetscErrorCode TkReconstructSetLevel(TkReconstruct r, PetscInt c, const char ini
   r->grid_coarsen = c;
   if (init) {
     PetscCall(PetscStrncpy(r->init, init, sizeof(r->init)));
-    r->ninit_phases = 0; /* -rec_init_phases starts the first stage only */
+    r->ninit_phases = 0; /* -rec_init_phases, the twin and the envelope start the first stage only */
+    r->init_twin    = TK_INIT_TWIN_NO;
+    r->envelope     = 0;
   }
   if (output) {
     PetscCall(PetscStrncpy(r->output, output, sizeof(r->output)));
@@ -217,6 +231,46 @@ static PetscErrorCode Dilate(const TkGrid *g, unsigned char *m, PetscInt d)
     }
   }
   PetscCall(PetscFree(tmp));
+  PetscFunctionReturn(0);
+}
+
+/* the start x and the support of the penalty (the start's density > 0.5, dilated) from fields (nf nvox, on every rank) */
+static PetscErrorCode SetStart(TkReconstruct r, const PetscReal *fields)
+{
+  const PetscReal *rho = fields + (r->nf - 1) * r->nvox;
+  PetscScalar     *xa;
+  PetscInt         lo, hi;
+
+  PetscFunctionBegin;
+  for (PetscInt64 q = 0; q < r->nvox; q++) r->support[q] = rho[q] > 0.5;
+  PetscCall(Dilate(&r->grid, r->support, r->support_dilate));
+  PetscCall(VecGetOwnershipRange(r->x, &lo, &hi));
+  PetscCall(VecGetArray(r->x, &xa));
+  for (PetscInt k = lo; k < hi; k++) xa[k - lo] = fields[k];
+  PetscCall(VecRestoreArray(r->x, &xa));
+  PetscFunctionReturn(0);
+}
+
+/* the start becomes the twin of x0 (initial_object.c): x0, x, the support of the penalty and the fingerprint, which
+   hashes that support */
+PetscErrorCode TkReconstructTwinStart(TkReconstruct r)
+{
+  PetscReal         *fields;
+  const PetscScalar *xa;
+
+  PetscFunctionBegin;
+  PetscCall(VecScatterBegin(r->toall, r->x0, r->xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(r->toall, r->x0, r->xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(PetscMalloc1(r->nf * r->nvox, &fields));
+  PetscCall(VecGetArrayRead(r->xall, &xa));
+  PetscCall(PetscArraycpy(fields, xa, r->nf * r->nvox));
+  PetscCall(VecRestoreArrayRead(r->xall, &xa));
+  PetscCall(TkReconstructTwinFields(r, fields));
+  PetscCall(SetStart(r, fields));
+  PetscCall(PetscFree(fields));
+  PetscCall(VecCopy(r->x, r->x0));
+  r->twinned = (PetscBool)!r->twinned;
+  PetscCall(TkReconstructFingerprint(r));
   PetscFunctionReturn(0);
 }
 
@@ -283,9 +337,11 @@ PetscErrorCode TkReconstructSetUp(TkReconstruct r)
   PetscCheck(!(r->init[0] && r->ninit_phases), r->comm, PETSC_ERR_USER_INPUT, "give either -init or -rec_init_phases");
   if (r->ninit_phases)
     PetscCall(TkReconstructCombinePhases(r, fields));
-  else if (r->init[0])
+  else if (r->init[0]) {
     PetscCall(TkReconstructReadInit(r, r->init, fields));
-  else {
+    if (r->envelope > 0) PetscCall(TkReconstructEnvelope(r, r->envelope, rho));
+    if (r->init_twin == TK_INIT_TWIN_YES) PetscCall(TkReconstructTwinFields(r, fields));
+  } else {
     TkBCDI  b;
     TkShape shape;
     PetscCall(TkReflModelGetBCDI(r->refl[0], &b));
@@ -296,28 +352,24 @@ PetscErrorCode TkReconstructSetUp(TkReconstruct r)
       rho[q]                = TkShapeInside(shape, x) ? 1 : 0;
     }
   }
-  for (PetscInt64 q = 0; q < r->nvox; q++) r->support[q] = rho[q] > 0.5;
-  PetscCall(Dilate(&r->grid, r->support, r->support_dilate));
   PetscCall(VecCreateMPI(r->comm, PETSC_DECIDE, r->nf * r->nvox, &r->x));
   PetscCall(VecDuplicate(r->x, &r->xl));
   PetscCall(VecDuplicate(r->x, &r->xu));
   PetscCall(VecScatterCreateToAll(r->x, &r->toall, &r->xall));
   PetscCall(VecGetOwnershipRange(r->x, &lo, &hi));
   {
-    PetscScalar *xa, *la, *ua;
-    PetscCall(VecGetArray(r->x, &xa));
+    PetscScalar *la, *ua;
     PetscCall(VecGetArray(r->xl, &la));
     PetscCall(VecGetArray(r->xu, &ua));
     for (PetscInt k = lo; k < hi; k++) {
       const PetscBool isrho = (PetscBool)(k >= (r->nf - 1) * r->nvox);
-      xa[k - lo]            = fields[k];
       la[k - lo]            = isrho ? 0 : PETSC_NINFINITY;
       ua[k - lo]            = isrho ? 1 : PETSC_INFINITY;
     }
-    PetscCall(VecRestoreArray(r->x, &xa));
     PetscCall(VecRestoreArray(r->xl, &la));
     PetscCall(VecRestoreArray(r->xu, &ua));
   }
+  PetscCall(SetStart(r, fields));
   PetscCall(PetscFree(fields));
   if (r->unknowns == TK_UNKNOWNS_U) PetscCall(PetscMalloc2(r->nvox, &r->psik, r->nvox, &r->gpsik));
   PetscCall(PetscMalloc1(r->nf * r->nvox, &r->gbuf));
@@ -441,7 +493,7 @@ static PetscErrorCode Monitor(Tao tao, void *ctx)
   if (it == 0 && r->it_offset > 0) PetscFunctionReturn(0); /* the first point of a later block is the last of the previous */
   PetscCall(PetscTime(&now));
   if (r->progress) {
-    const PetscInt  done = r->it_offset + it - r->it_done, left = r->max_it - r->it_offset - it;
+    const PetscInt  done = r->it_run + it, left = r->max_it - r->it_offset - it + r->it_extra;
     const PetscReal per     = done > 0 ? (now - r->t_start) / done : 0;
     char            err[96] = "";
     if (r->truth[0]) {
@@ -478,6 +530,46 @@ static PetscErrorCode CreateTao(TkReconstruct r, PetscInt max_it, Tao *tao)
   PetscFunctionReturn(0);
 }
 
+/* -rec_init_twin auto: -rec_init_twin_its iterations from the start and as many from its twin; the lower objective
+   goes on (its iterations count). The objective at the start does not decide: the misfit of the kinematic start is
+   dominated by what kinematic retrieval gets wrong, not by the twin (docs/reconstruct.md, "Starting from takagi
+   phase"). */
+static PetscErrorCode TwinTrial(TkReconstruct r)
+{
+  const PetscInt n = PetscMin(r->twin_its, r->max_it);
+  PetscReal      J[2], gnorm, cnorm, xdiff;
+  PetscInt       its[2];
+  Vec            xd;
+
+  PetscFunctionBegin;
+  for (int c = 0; c < 2; c++) {
+    Tao                tao;
+    TaoConvergedReason reason;
+    PetscCall(PetscPrintf(r->comm, "Twin trial (-rec_init_twin auto): %" PetscInt_FMT " iterations from %s\n", n, c ? "its twin" : "the -init object"));
+    r->it_extra = c ? 0 : n; /* the ETA: the twin's trial is still to come */
+    if (c) {
+      PetscCall(VecDuplicate(r->x, &xd));
+      PetscCall(VecCopy(r->x, xd));
+      PetscCall(TkReconstructTwinStart(r));
+    }
+    PetscCall(CreateTao(r, n, &tao));
+    PetscCall(TaoSolve(tao));
+    PetscCall(TaoGetSolutionStatus(tao, &its[c], &J[c], &gnorm, &cnorm, &xdiff, &reason));
+    PetscCall(TaoDestroy(&tao));
+    r->it_run += its[c];
+  }
+  if (J[0] <= J[1]) {
+    PetscCall(TkReconstructTwinStart(r)); /* back to the -init object, then its iterate */
+    PetscCall(VecCopy(xd, r->x));
+  }
+  PetscCall(VecDestroy(&xd));
+  r->it_offset += its[J[0] <= J[1] ? 0 : 1];
+  PetscCall(PetscPrintf(r->comm, "Twin trial: objective after %" PetscInt_FMT " iterations %.8e from the -init object, %.8e from its twin (ratio %.3f): continuing from the %s\n", n, (double)J[0], (double)J[1], (double)(J[1] / J[0]),
+                        J[0] <= J[1] ? "-init object" : "twin"));
+  if (r->checkpoint_every > 0) PetscCall(TkReconstructCheckpointWrite(r, r->it_offset));
+  PetscFunctionReturn(0);
+}
+
 /* Iterations run in blocks of -rec_checkpoint_every (one block without it), each a fresh TaoSolve from the current x:
    a restart from a block's checkpoint repeats the remaining blocks exactly. */
 PetscErrorCode TkReconstructSolve(TkReconstruct r)
@@ -485,7 +577,9 @@ PetscErrorCode TkReconstructSolve(TkReconstruct r)
   PetscFunctionBegin;
   PetscCall(PetscTime(&r->t_start));
   r->it_offset = r->it_done;
-  r->reason    = TAO_CONTINUE_ITERATING;
+  r->it_run = r->it_extra = 0;
+  r->reason               = TAO_CONTINUE_ITERATING;
+  if (r->init_twin == TK_INIT_TWIN_AUTO && r->it_done == 0 && r->max_it > 0) PetscCall(TwinTrial(r));
   while (r->it_offset < r->max_it) {
     const PetscInt block = r->checkpoint_every > 0 ? PetscMin(r->checkpoint_every, r->max_it - r->it_offset) : r->max_it - r->it_offset;
     Tao            tao;
@@ -496,6 +590,7 @@ PetscErrorCode TkReconstructSolve(TkReconstruct r)
     PetscCall(TaoGetConvergedReason(tao, &r->reason));
     PetscCall(TaoDestroy(&tao));
     r->it_offset += its;
+    r->it_run += its;
     if (r->checkpoint_every > 0) PetscCall(TkReconstructCheckpointWrite(r, r->it_offset));
     if (r->reason != TAO_DIVERGED_MAXITS || its == 0) break;
   }

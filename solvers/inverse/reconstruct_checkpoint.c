@@ -54,6 +54,10 @@ PetscErrorCode TkReconstructFingerprint(TkReconstruct r)
   PetscCall(PetscSNPrintf(part, sizeof(part), "; unknowns %s%s; tao %s in blocks of %" PetscInt_FMT, TkUnknownsTypes[r->unknowns], r->linear_phase ? " (linear phase map)" : "", r->tao_type, r->checkpoint_every));
   PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));
   if (r->weighted_phase && !r->linear_phase) PetscCall(PetscStrlcat(r->fingerprint, "; density-weighted phase map", sizeof(r->fingerprint)));
+  if (r->init_twin == TK_INIT_TWIN_AUTO) {
+    PetscCall(PetscSNPrintf(part, sizeof(part), "; twin trial of %" PetscInt_FMT " iterations%s", r->twin_its, r->twinned ? ", the twin chosen" : ""));
+    PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));
+  }
   if (r->edge_width > 0) {
     PetscCall(PetscSNPrintf(part, sizeof(part), "; density edge %.6g", (double)r->edge_width));
     PetscCall(PetscStrlcat(r->fingerprint, part, sizeof(r->fingerprint)));
@@ -126,6 +130,14 @@ PetscErrorCode TkReconstructCheckpointWrite(TkReconstruct r, PetscInt iteration)
       if (a < 0 || H5Awrite(a, H5T_NATIVE_LLONG, &it) < 0) err = 1;
       if (a >= 0) H5Aclose(a);
       H5Sclose(sp);
+      {
+        const long long tw = r->twinned; /* the twin trial's choice, replayed by -restart */
+        sp                 = H5Screate(H5S_SCALAR);
+        a                  = H5Acreate2(file, "twin_start", H5T_NATIVE_LLONG, sp, H5P_DEFAULT, H5P_DEFAULT);
+        if (a < 0 || H5Awrite(a, H5T_NATIVE_LLONG, &tw) < 0) err = 1;
+        if (a >= 0) H5Aclose(a);
+        H5Sclose(sp);
+      }
       if (StrAttr(file, "fingerprint", r->fingerprint) < 0) err = 1;
       if (StrAttr(file, "layout",
                   r->unknowns == TK_UNKNOWNS_PHASE ? "x = (psi = h.u in rad, rho), each (nz, ny, nx) in C order, on the object grid of the fingerprint"
@@ -151,6 +163,25 @@ PetscErrorCode TkReconstructCheckpointRead(TkReconstruct r, const char path[])
   PetscInt   lo, hi;
 
   PetscFunctionBegin;
+  {
+    /* a checkpoint written after the twin trial chose the twin: the same start (x0, support, fingerprint) first */
+    long long tw = 0;
+    if (r->rank == 0) {
+      hid_t file, a;
+      H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+      file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+      if (file >= 0) {
+        a = H5Aopen(file, "twin_start", H5P_DEFAULT);
+        if (a >= 0) {
+          if (H5Aread(a, H5T_NATIVE_LLONG, &tw) < 0) tw = 0;
+          H5Aclose(a);
+        }
+        H5Fclose(file);
+      }
+    }
+    PetscCallMPI(MPI_Bcast(&tw, 1, MPI_LONG_LONG, 0, r->comm));
+    if (tw && r->init_twin == TK_INIT_TWIN_AUTO && !r->twinned) PetscCall(TkReconstructTwinStart(r));
+  }
   PetscCall(PetscMalloc1(r->nf * r->nvox, &buf));
   if (r->rank == 0) {
     hid_t file, ds, a, t, sp;

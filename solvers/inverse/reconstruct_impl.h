@@ -6,6 +6,7 @@
 #define TK_REC_MAX_REFLECTIONS 8
 
 typedef enum { TK_UNKNOWNS_PHASE, TK_UNKNOWNS_U } TkUnknowns;
+typedef enum { TK_INIT_TWIN_NO, TK_INIT_TWIN_YES, TK_INIT_TWIN_AUTO } TkInitTwin;
 PETSC_EXTERN const char *const TkUnknownsTypes[];
 
 struct _p_TkReconstruct {
@@ -28,6 +29,10 @@ struct _p_TkReconstruct {
   char           extra_data[TK_REC_MAX_REFLECTIONS][PETSC_MAX_PATH_LEN];
   char          *init_phases[TK_REC_MAX_REFLECTIONS]; /* -rec_init_phases: single-reflection results, one per reflection */
   PetscInt       ninit_phases;
+  PetscInt       init_twin;           /* -rec_init_twin: a TkInitTwin */
+  PetscInt       twin_its;            /* -rec_init_twin_its */
+  PetscBool      twinned;             /* the twin trial chose the twin: x0 is the twin of the -init object (kept in checkpoints) */
+  PetscReal      envelope;            /* -rec_init_envelope: autocorrelation threshold of the density start (0: off) */
   Vec            x, x0, xl, xu, xall; /* TAO solution (the nf fields), initial guess, bounds, replicated copy */
   VecScatter     toall;
   PetscReal     *gbuf;    /* nf nvox, gradient before the sum over ranks */
@@ -45,6 +50,7 @@ struct _p_TkReconstruct {
   char      init[PETSC_MAX_PATH_LEN], truth[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN];
   char      checkpoint[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], cxi[PETSC_MAX_PATH_LEN], plot[PETSC_MAX_PATH_LEN];
   PetscInt  checkpoint_every, max_it, it_done, it_offset;
+  PetscInt  it_run, it_extra; /* the ETA: iterations run by this process before the current TaoSolve, and those still to run beyond -tao_max_it (the twin trial) */
   PetscBool check_gradient, progress;
   char      fingerprint[4096];
   char      tao_type[64]; /* what -tao_type chose: part of the fingerprint (the trajectory depends on it) */
@@ -62,6 +68,12 @@ PETSC_INTERN PetscErrorCode TkReconstructCheckpointRead(TkReconstruct, const cha
 PETSC_INTERN PetscErrorCode TkReconstructReadInit(TkReconstruct, const char path[], PetscReal *fields);
 /* u unknowns: u (nm) and rho from one single-reflection result per reflection (phase_hu, density): per voxel the u
    whose phases g_k.u match the phases modulo 2 pi, branches chosen from a neighbour (docs/reconstruct.md) */
+/* initial_object.c: the twin of fields in place (r -> -r, phase or u negated, density kept); the envelope of
+   reflection 0's data as the density rho, placed on the support rho > 0.5 it replaces */
+PETSC_INTERN PetscErrorCode TkReconstructTwinFields(TkReconstruct, PetscReal *fields);
+PETSC_INTERN PetscErrorCode TkReconstructEnvelope(TkReconstruct, PetscReal threshold, PetscReal *rho);
+/* the start becomes the twin of x0 (x0, x, the penalty's support, the fingerprint); twice is the identity */
+PETSC_INTERN PetscErrorCode TkReconstructTwinStart(TkReconstruct);
 PETSC_INTERN PetscErrorCode TkReconstructCombinePhases(TkReconstruct, PetscReal *fields);
 /* the phase error of reflection 0 against -truth (RMS, wrapped, best constant removed) over the true support, and
    over its interior (eroded by one voxel); x replicated on every rank */

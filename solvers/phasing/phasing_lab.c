@@ -107,26 +107,9 @@ PetscErrorCode TkPhaseWriteLab(TkPhasing p, const char path[])
   PetscFunctionBegin;
   PetscCall(TkPhaseLabCheckGeometry(p));
   PetscCall(TkBCDIDataGetInfo(p->data, &g));
-  {
-    const double  k = 2 * PETSC_PI / g.wavelength_m, th = g.bragg_angle_rad, h = 2 * k * sin(th);
-    const double  m[3] = {0, sin(th), cos(th)}, e1[3] = {0, cos(2 * th), -sin(2 * th)}, x[3] = {1, 0, 0};
-    const double  s[3]   = {h * g.rocking_step_rad, -k * g.pixel_m[0] / g.distance_m, -k * g.pixel_m[1] / g.distance_m};
-    const double *dir[3] = {m, e1, x};
-    double        det;
-    for (int j = 0; j < 3; j++)
-      for (int i = 0; i < 3; i++) B[i][j] = s[j] * dir[j][i]; /* columns b_j, rows x, y, z */
-    habs  = h;
-    hn[0] = 0, hn[1] = cos(th), hn[2] = -sin(th);
-    /* a_j = 2 pi / N_j (B^-T)_j: columns of the inverse transpose */
-    det = B[0][0] * (B[1][1] * B[2][2] - B[1][2] * B[2][1]) - B[0][1] * (B[1][0] * B[2][2] - B[1][2] * B[2][0]) + B[0][2] * (B[1][0] * B[2][1] - B[1][1] * B[2][0]);
-    for (int i = 0; i < 3; i++)
-      for (int j = 0; j < 3; j++) {
-        /* (B^-T)[i][j] = cofactor C[i][j] / det */
-        const int    i1 = (i + 1) % 3, i2 = (i + 2) % 3, j1 = (j + 1) % 3, j2 = (j + 2) % 3;
-        const double cof = B[i1][j1] * B[i2][j2] - B[i1][j2] * B[i2][j1];
-        A[i][j]          = 2 * PETSC_PI / p->N[j] * cof / det;
-      }
-  }
+  PetscCall(TkBCDIDataConjugateBasis(&g, p->N, A, B));
+  habs  = 4 * PETSC_PI / g.wavelength_m * sin(g.bragg_angle_rad);
+  hn[0] = 0, hn[1] = cos(g.bragg_angle_rad), hn[2] = -sin(g.bragg_angle_rad);
   PetscCall(GatherObject(p, &all));
   PetscCall(PetscMemzero(&grid, sizeof(grid)));
   if (!p->rank) {
