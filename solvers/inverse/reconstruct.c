@@ -78,6 +78,8 @@ PetscErrorCode TkReconstructSetFromOptions(TkReconstruct r)
   PetscCheck(!set || r->unknowns == TK_UNKNOWNS_U, r->comm, PETSC_ERR_USER_INPUT, "-rec_init_phases needs -rec_unknowns u (several reflections)");
   PetscCheck(!set || r->ninit_phases == r->nrefl, r->comm, PETSC_ERR_USER_INPUT, "-rec_init_phases needs one file per reflection (%" PetscInt_FMT "), got %" PetscInt_FMT, r->nrefl, r->ninit_phases);
   PetscCheck(!set || r->nrefl >= 3, r->comm, PETSC_ERR_USER_INPUT, "-rec_init_phases needs at least 3 non-coplanar reflections to determine u");
+  r->init_phases_align = PETSC_TRUE;
+  PetscCall(PetscOptionsBool("-rec_init_phases_align", "-rec_init_phases: move each file onto the density of the first (sub-voxel) before combining the phases", "TkReconstructCombinePhases", r->init_phases_align, &r->init_phases_align, NULL));
   PetscCall(PetscOptionsEnum("-rec_misfit", "Data misfit: poisson (negative log-likelihood) or gaussian (weighted least squares) [poisson]", "TkReconstructSetFromOptions", TkMisfitTypes, (PetscEnum)r->misfit, (PetscEnum *)&r->misfit, NULL));
   PetscCall(
       PetscOptionsReal("-rec_poisson_floor", "Poisson: model floor, as a fraction of the largest count (keeps log finite; a floor of several counts biases the weak pixels) [1e-9]", "TkReconstructSetFromOptions", r->floor_rel, &r->floor_rel, NULL));

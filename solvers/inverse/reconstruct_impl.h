@@ -29,6 +29,7 @@ struct _p_TkReconstruct {
   char           extra_data[TK_REC_MAX_REFLECTIONS][PETSC_MAX_PATH_LEN];
   char          *init_phases[TK_REC_MAX_REFLECTIONS]; /* -rec_init_phases: single-reflection results, one per reflection */
   PetscInt       ninit_phases;
+  PetscBool      init_phases_align;   /* -rec_init_phases_align: move the files onto the first one's density */
   PetscInt       init_twin;           /* -rec_init_twin: a TkInitTwin */
   PetscInt       twin_its;            /* -rec_init_twin_its */
   PetscBool      twinned;             /* the twin trial chose the twin: x0 is the twin of the -init object (kept in checkpoints) */

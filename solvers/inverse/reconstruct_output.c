@@ -144,6 +144,57 @@ static PetscErrorCode PseudoInverse(TkReconstruct r, PetscReal M[][TK_REC_MAX_RE
   PetscFunctionReturn(0);
 }
 
+/* reflection k's density (clipped to [0, 1]) at grid voxel q moved by t (the grid's frame, m): read at R_k^T (r + t) */
+static PetscReal ReflectionDensity(TkReconstruct r, const TkGrid *g, const PetscReal *cs, PetscInt k, const PetscReal t[3], PetscInt64 q)
+{
+  PetscReal x[3], xk[3];
+  Position(&r->grid, q, x);
+  for (int j = 0; j < 3; j++) x[j] += t[j];
+  for (int j = 0; j < 3; j++) xk[j] = r->rot[k][j] * x[0] + r->rot[k][3 + j] * x[1] + r->rot[k][6 + j] * x[2];
+  return PetscMin(PetscMax(TkGridInterpolate(g, 3, cs, 2, xk), 0), 1);
+}
+
+static PetscReal DensityMismatch(TkReconstruct r, const TkGrid *g, const PetscReal *cs, PetscInt k, const PetscReal *rho0, const PetscReal t[3])
+{
+  PetscReal s = 0;
+  for (PetscInt64 q = 0; q < r->nvox; q++) s += PetscSqr(ReflectionDensity(r, g, cs, k, t, q) - rho0[q]);
+  return s;
+}
+
+/* Each single-reflection result sits where its start put it (a translation changes no intensity), so the files of
+   stage (a) may be offset by fractions of a voxel; the phases are combined where the crystal is the same. t (m, the
+   grid's frame): the translation of file k that best matches its density to file 0's in least squares, by integer
+   voxel steps within +-2 and a pattern search down to 1/32 voxel, kept within +-2.5 voxels (as the registration of
+   -truth). */
+static PetscErrorCode AlignDensity(TkReconstruct r, const TkGrid *g, const PetscReal *cs, PetscInt k, const PetscReal *rho0, PetscReal t[3])
+{
+  const PetscReal h[3] = {r->grid.spacing[2], r->grid.spacing[1], r->grid.spacing[0]};
+  PetscReal       best = PETSC_MAX_REAL;
+
+  PetscFunctionBegin;
+  for (int iz = -2; iz <= 2; iz++)
+    for (int iy = -2; iy <= 2; iy++)
+      for (int ix = -2; ix <= 2; ix++) {
+        const PetscReal tt[3] = {ix * h[0], iy * h[1], iz * h[2]}, e = DensityMismatch(r, g, cs, k, rho0, tt);
+        if (e < best) best = e, t[0] = tt[0], t[1] = tt[1], t[2] = tt[2];
+      }
+  for (PetscReal step = 0.5; step >= 1.0 / 32; step /= 2) {
+    PetscBool moved = PETSC_TRUE;
+    while (moved) {
+      moved = PETSC_FALSE;
+      for (int a = 0; a < 3; a++)
+        for (int sgn = 1; sgn >= -1; sgn -= 2) {
+          PetscReal tt[3] = {t[0], t[1], t[2]}, e;
+          tt[a] += sgn * step * h[a];
+          if (PetscAbsReal(tt[a]) > 2.5 * h[a] * (1 + 1e-12)) continue;
+          e = DensityMismatch(r, g, cs, k, rho0, tt);
+          if (e < best) best = e, t[0] = tt[0], t[1] = tt[1], t[2] = tt[2], moved = PETSC_TRUE;
+        }
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Stage (b) of the several-reflection recipe. Each file holds psi_k = h_k.u and rho on reflection k's own lab grid;
    at a grid point r (the grid's frame) reflection k's frame sees R_k^T r, where rho e^{i psi_k} is interpolated (so
    the phase is interpolated modulo 2 pi). The phases are made 0 at a reference voxel (the support voxel nearest the
@@ -151,42 +202,59 @@ static PetscErrorCode PseudoInverse(TkReconstruct r, PetscReal M[][TK_REC_MAX_RE
    gives each voxel the u that minimises sum_k wrap(g_k.u - psi_k)^2 by Gauss-Newton from its parent's u: the 2 pi
    branch of every phase is the one nearest the parent's, so u is continuous where the phases are and jumps by a
    lattice vector only where the sweep fronts meet across a dislocation's cut. Voxels outside the support take their
-   parent's u (no jump at the surface for the interpolation to the TT nodes). rho is the mean of the densities. */
+   parent's u (no jump at the surface for the interpolation to the TT nodes). rho is the mean of the densities. With
+   -rec_init_phases_align (default), files 1.. are first moved onto file 0's density (AlignDensity). */
 PetscErrorCode TkReconstructCombinePhases(TkReconstruct r, PetscReal *fields)
 {
   const PetscInt64 nv = r->nvox, nx = r->grid.nx, ny = r->grid.ny, nz = r->grid.nz;
   const PetscInt   K = r->nrefl;
-  PetscReal        M[3][TK_REC_MAX_REFLECTIONS], *psi, *rho = fields + 3 * nv, *u = fields;
+  PetscReal        M[3][TK_REC_MAX_REFLECTIONS], *psi, *rho = fields + 3 * nv, *u = fields, **fcs;
   PetscInt64      *queue, head = 0, tail = 0, ref = -1;
   unsigned char   *seen;
+  TkGrid          *fg;
 
   PetscFunctionBegin;
   PetscCall(PseudoInverse(r, M));
   PetscCall(PetscMalloc3(K * nv, &psi, nv, &queue, nv, &seen));
-  for (PetscInt64 q = 0; q < nv; q++) rho[q] = 0;
-  for (PetscInt k = 0; k < K; k++) {
-    TkGrid     g;
-    PetscReal *ph, *de, *cs;
-    PetscCall(TkGridFieldRead(r->comm, r->init_phases[k], "phase_hu", 1, &g, &ph));
-    {
-      TkGrid    g2;
-      PetscBool has;
-      PetscCall(HasDataset(r->comm, r->init_phases[k], "density", &has));
-      PetscCall(TkGridFieldRead(r->comm, r->init_phases[k], has ? "density" : "support", 1, &g2, &de));
-      PetscCheck(g2.nx == g.nx && g2.ny == g.ny && g2.nz == g.nz, r->comm, PETSC_ERR_FILE_UNEXPECTED, "-rec_init_phases: '%s' has phase_hu and the density on different grids", r->init_phases[k]);
-    }
-    PetscCall(PetscMalloc1(3 * (PetscInt64)g.nx * g.ny * g.nz, &cs));
-    for (PetscInt64 q = 0; q < (PetscInt64)g.nx * g.ny * g.nz; q++) cs[3 * q] = de[q] * PetscCosReal(ph[q]), cs[3 * q + 1] = de[q] * PetscSinReal(ph[q]), cs[3 * q + 2] = de[q];
-    for (PetscInt64 q = 0; q < nv; q++) {
-      PetscReal x[3], xk[3];
-      Position(&r->grid, q, x);
-      for (int j = 0; j < 3; j++) xk[j] = r->rot[k][j] * x[0] + r->rot[k][3 + j] * x[1] + r->rot[k][6 + j] * x[2];
-      psi[k * nv + q] = PetscAtan2Real(TkGridInterpolate(&g, 3, cs, 1, xk), TkGridInterpolate(&g, 3, cs, 0, xk));
-      rho[q] += PetscMin(PetscMax(TkGridInterpolate(&g, 3, cs, 2, xk), 0), 1) / K;
-    }
+  PetscCall(PetscMalloc2(K, &fg, K, &fcs));
+  for (PetscInt k = 0; k < K; k++) { /* rho e^{i psi_k} and rho of every file, on its own grid */
+    PetscReal *ph, *de;
+    TkGrid     g2;
+    PetscBool  has;
+    PetscCall(TkGridFieldRead(r->comm, r->init_phases[k], "phase_hu", 1, &fg[k], &ph));
+    PetscCall(HasDataset(r->comm, r->init_phases[k], "density", &has));
+    PetscCall(TkGridFieldRead(r->comm, r->init_phases[k], has ? "density" : "support", 1, &g2, &de));
+    PetscCheck(g2.nx == fg[k].nx && g2.ny == fg[k].ny && g2.nz == fg[k].nz, r->comm, PETSC_ERR_FILE_UNEXPECTED, "-rec_init_phases: '%s' has phase_hu and the density on different grids", r->init_phases[k]);
+    PetscCall(PetscMalloc1(3 * (PetscInt64)fg[k].nx * fg[k].ny * fg[k].nz, &fcs[k]));
+    for (PetscInt64 q = 0; q < (PetscInt64)fg[k].nx * fg[k].ny * fg[k].nz; q++) fcs[k][3 * q] = de[q] * PetscCosReal(ph[q]), fcs[k][3 * q + 1] = de[q] * PetscSinReal(ph[q]), fcs[k][3 * q + 2] = de[q];
     PetscCall(PetscFree(ph));
     PetscCall(PetscFree(de));
-    PetscCall(PetscFree(cs));
+  }
+  {
+    PetscReal *rho0;
+    PetscCall(PetscMalloc1(nv, &rho0));
+    for (PetscInt64 q = 0; q < nv; q++) rho[q] = 0;
+    for (PetscInt k = 0; k < K; k++) {
+      PetscReal t[3] = {0, 0, 0};
+      if (k == 0) {
+        for (PetscInt64 q = 0; q < nv; q++) rho0[q] = ReflectionDensity(r, &fg[0], fcs[0], 0, t, q);
+      } else if (r->init_phases_align) {
+        PetscCall(AlignDensity(r, &fg[k], fcs[k], k, rho0, t));
+        PetscCall(PetscPrintf(r->comm, "-rec_init_phases: %s moved by (%.3f, %.3f, %.3f) voxels (x, y, z) onto the density of %s\n", r->init_phases[k], (double)(t[0] / r->grid.spacing[2]), (double)(t[1] / r->grid.spacing[1]),
+                              (double)(t[2] / r->grid.spacing[0]), r->init_phases[0]));
+      }
+      for (PetscInt64 q = 0; q < nv; q++) {
+        PetscReal x[3], xk[3];
+        Position(&r->grid, q, x);
+        for (int j = 0; j < 3; j++) x[j] += t[j];
+        for (int j = 0; j < 3; j++) xk[j] = r->rot[k][j] * x[0] + r->rot[k][3 + j] * x[1] + r->rot[k][6 + j] * x[2];
+        psi[k * nv + q] = PetscAtan2Real(TkGridInterpolate(&fg[k], 3, fcs[k], 1, xk), TkGridInterpolate(&fg[k], 3, fcs[k], 0, xk));
+        rho[q] += PetscMin(PetscMax(TkGridInterpolate(&fg[k], 3, fcs[k], 2, xk), 0), 1) / K;
+      }
+      PetscCall(PetscFree(fcs[k]));
+    }
+    PetscCall(PetscFree(rho0));
+    PetscCall(PetscFree2(fg, fcs));
   }
   {
     PetscReal best = PETSC_MAX_REAL;
