@@ -6,12 +6,12 @@
 #include <string.h>
 
 static const TkCommand commands[] = {
-  {"rocking", "rocking curves of perfect, depth-strained and bent plates (depth-profile Takagi-Taupin)", TkCommandRocking},
-  {"bcdi", "3D Takagi-Taupin forward model of finite strained crystals and the BCDI far field", TkCommandBCDI},
-  {"strain", "displacement and strain fields of dislocations, loops, boundaries and inclusions", TkCommandStrain},
-  {"deform", "mesoscale deformation of metallic glasses and nanoglasses (shear-transformation plasticity on FFT elasticity)", TkCommandDeform},
-  {"phase", "kinematic phase retrieval of BCDI data (ER, HIO, RAAR, shrink-wrap; CXI or raw 34-ID-C input)", TkCommandPhase},
-  {"reconstruct", "dynamical strain reconstruction with TAO (3D Takagi-Taupin model, exact adjoint)", TkCommandReconstruct},
+    {"rocking", "rocking curves of perfect, depth-strained and bent plates (depth-profile Takagi-Taupin)", TkCommandRocking},
+    {"bcdi", "3D Takagi-Taupin forward model of finite strained crystals and the BCDI far field", TkCommandBCDI},
+    {"strain", "displacement and strain fields of dislocations, loops, boundaries and inclusions", TkCommandStrain},
+    {"deform", "mesoscale deformation of metallic glasses and nanoglasses (shear-transformation plasticity on FFT elasticity)", TkCommandDeform},
+    {"phase", "kinematic phase retrieval of BCDI data (ER, HIO, RAAR, shrink-wrap; CXI or raw 34-ID-C input)", TkCommandPhase},
+    {"reconstruct", "dynamical strain reconstruction with TAO (3D Takagi-Taupin model, exact adjoint)", TkCommandReconstruct},
 };
 static const int ncommands = (int)(sizeof(commands) / sizeof(commands[0]));
 
@@ -59,8 +59,10 @@ int main(int argc, char **argv)
      that each object lists its own options with units and defaults */
   int help = 0, n = 1;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "-help") || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) help = 1;
-    else argv[n++] = argv[i];
+    if (!strcmp(argv[i], "-help") || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+      help = 1;
+    else
+      argv[n++] = argv[i];
   }
   argc = n;
   ierr = PetscInitialize(&argc, &argv, NULL, NULL);

@@ -28,7 +28,8 @@ PetscErrorCode TkCheckWritable(MPI_Comm comm, const char path[])
   if (rank == 0) {
     PetscCall(PetscSNPrintf(probe, sizeof(probe), "%s.part-%d", path, (int)getpid()));
     FILE *fp = fopen(probe, "w");
-    if (!fp) err = errno;
+    if (!fp)
+      err = errno;
     else {
       fclose(fp);
       unlink(probe);

@@ -33,10 +33,10 @@ static int Split(char *line, char **fields, int max)
 
 PetscErrorCode TkCsvTableRead(MPI_Comm comm, const char path[], PetscInt ncols, const char *const names[], TkCsvTable *t)
 {
-  FILE     *fp;
-  char      line[4096], *fields[64];
-  PetscInt  cap = 64, lineno = 1;
-  char      expected[512] = "";
+  FILE    *fp;
+  char     line[4096], *fields[64];
+  PetscInt cap = 64, lineno = 1;
+  char     expected[512] = "";
 
   PetscFunctionBegin;
   PetscCheck(ncols <= 64, comm, PETSC_ERR_SUP, "too many columns");
@@ -52,7 +52,7 @@ PetscErrorCode TkCsvTableRead(MPI_Comm comm, const char path[], PetscInt ncols, 
     SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is empty; expected a header line '%s' and data rows", path, expected);
   }
   if ((unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB && (unsigned char)line[2] == 0xBF) memmove(line, line + 3, strlen(line + 3) + 1); /* UTF-8 byte-order mark */
-  int nf = Split(line, fields, 64);
+  int       nf = Split(line, fields, 64);
   PetscBool ok = (PetscBool)(nf == ncols);
   for (PetscInt j = 0; ok && j < ncols; j++) ok = (PetscBool)(strcmp(fields[j], names[j]) == 0);
   if (!ok) {

@@ -9,10 +9,10 @@ typedef struct {
 } TkAttribute;
 
 typedef struct {
-  const char      *xname; /* e.g. angle_urad */
-  PetscInt         n;
-  const PetscReal *x, *reflectivity, *transmission;
-  PetscInt         nattr;
+  const char        *xname; /* e.g. angle_urad */
+  PetscInt           n;
+  const PetscReal   *x, *reflectivity, *transmission;
+  PetscInt           nattr;
   const TkAttribute *attr;
 } TkCurve;
 

@@ -26,7 +26,7 @@ static PetscErrorCode WriteFile(const char *tmp, const TkExitFields *e)
     if (!e->field[k]) continue;
     hsize_t dims[4] = {(hsize_t)e->nangles, (hsize_t)e->nt, (hsize_t)e->np, 2};
     hid_t   sp = H5Screate_simple(4, dims, NULL), ds = H5Dcreate2(file, names[k], H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    st         = H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, e->field[k]);
+    st = H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, e->field[k]);
     H5Dclose(ds);
     H5Sclose(sp);
   }

@@ -24,7 +24,7 @@ PetscErrorCode TkPlotRun(MPI_Comm comm, const char script[], int argc, const cha
     PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s", dir ? dir : TAKAGI_PYTHON_DIR, script));
     const char *py = getenv("TAKAGI_PYTHON"); /* an interpreter with matplotlib, if python3 on PATH lacks it */
     args[0]        = py ? py : "python3";
-    args[1] = path;
+    args[1]        = path;
     for (int i = 0; i < argc; i++) args[2 + i] = argv[i];
     args[2 + argc] = NULL;
     rc             = posix_spawnp(&pid, args[0], NULL, NULL, (char *const *)args, environ);

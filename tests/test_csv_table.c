@@ -43,15 +43,15 @@ int main(int argc, char **argv)
   /* malformed files: each must return an error (the error handler is PetscReturnErrorHandler, so no output) */
   {
     const char *const bad[][2] = {
-      {"strain_bad_header.csv", "header 'depth,strain' instead of 'depth_um,strain'"},
-      {"strain_nonnumeric.csv", "'abc' in a number column"},
-      {"strain_extra_column.csv", "a row with 3 values"},
-      {"strain_missing_column.csv", "a row with 1 value"},
-      {"strain_nan.csv", "'nan' value"},
-      {"strain_inf.csv", "'1e999' overflows to inf"},
-      {"strain_header_only.csv", "header but no data rows"},
-      {"strain_empty.csv", "empty file"},
-      {"no_such_file.csv", "missing file"},
+        {"strain_bad_header.csv", "header 'depth,strain' instead of 'depth_um,strain'"},
+        {"strain_nonnumeric.csv", "'abc' in a number column"},
+        {"strain_extra_column.csv", "a row with 3 values"},
+        {"strain_missing_column.csv", "a row with 1 value"},
+        {"strain_nan.csv", "'nan' value"},
+        {"strain_inf.csv", "'1e999' overflows to inf"},
+        {"strain_header_only.csv", "header but no data rows"},
+        {"strain_empty.csv", "empty file"},
+        {"no_such_file.csv", "missing file"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
       char what[256];

@@ -126,7 +126,7 @@ int main(int argc, char **argv)
   /* sidecar names */
   {
     const char *const cases[][2] = {
-      {"a/b.h5", "a/b.xdmf"}, {"b.H5", "b.xdmf"}, {"c.hdf5", "c.xdmf"}, {"d.hdf", "d.hdf.xdmf"}, {"e", "e.xdmf"}, {"f.h5.bak", "f.h5.bak.xdmf"},
+        {"a/b.h5", "a/b.xdmf"}, {"b.H5", "b.xdmf"}, {"c.hdf5", "c.xdmf"}, {"d.hdf", "d.hdf.xdmf"}, {"e", "e.xdmf"}, {"f.h5.bak", "f.h5.bak.xdmf"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
       char what[256];
@@ -152,7 +152,7 @@ int main(int argc, char **argv)
     TK_TEST_FAILS("a 2-component field is rejected", TkGridFieldsWrite(PETSC_COMM_WORLD, path, &g, 2, bad), "io/cxi.c");
   }
   {
-    TkGrid bad = g;
+    TkGrid bad     = g;
     bad.spacing[1] = 0;
     TK_TEST_FAILS("a zero grid spacing is rejected", TkGridFieldsWrite(PETSC_COMM_WORLD, path, &bad, 2, f), "io/cxi.c");
   }
@@ -175,12 +175,15 @@ int main(int argc, char **argv)
     }
     PetscCallMPI(MPI_Bcast(&rc, 1, MPI_INT, 0, PETSC_COMM_WORLD));
     TK_TEST_TRUE("tests/test_cxi.py: every dataset, attribute, link and the XDMF sidecars as PyNX/silx/ParaView expect", rc == 0, "tests/test_cxi.py");
-  } else PetscCall(PetscPrintf(PETSC_COMM_WORLD, "SKIP h5py checks (give -check_python <python3> -check_script tests/test_cxi.py; -python is PETSc's)\n"));
+  } else
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "SKIP h5py checks (give -check_python <python3> -check_script tests/test_cxi.py; -python is PETSc's)\n"));
 
   TK_TEST_SUMMARY();
   if (rank == 0) {
-    if (keep || tk_test_failed) PetscCall(PetscPrintf(PETSC_COMM_SELF, "files kept in %s\n", dir));
-    else RemoveTree(dir);
+    if (keep || tk_test_failed)
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "files kept in %s\n", dir));
+    else
+      RemoveTree(dir);
   }
   PetscCall(PetscFree2(frames, angles));
   PetscCall(PetscFree2(support, u));

@@ -122,10 +122,10 @@ int main(int argc, char **argv)
     const double sizes[] = {0.0, 1e-12, 1e-8, 1e-5, 0.99e-4, 1.01e-4, 1e-3};
     for (size_t j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
       const double p = sizes[j];
-      O[0] = 0.3 - 0.2 * I + 0.6 * p;
-      O[3] = 0.3 - 0.2 * I - 0.6 * p;
-      O[1] = 0.8 * p * (1 + I); /* p^2 = (0.6 p)^2 + 0.64 p^2 (1+i)(1-i)/2 = p^2 */
-      O[2] = 0.8 * p * (1 - I) / 2;
+      O[0]           = 0.3 - 0.2 * I + 0.6 * p;
+      O[3]           = 0.3 - 0.2 * I - 0.6 * p;
+      O[1]           = 0.8 * p * (1 + I); /* p^2 = (0.6 p)^2 + 0.64 p^2 (1+i)(1-i)/2 = p^2 */
+      O[2]           = 0.8 * p * (1 - I) / 2;
       PetscCall(PetscSNPrintf(label, sizeof(label), "tiny p (%.2e)", p));
       PetscCall(CheckOne(label, O, tol));
     }
@@ -141,10 +141,10 @@ int main(int argc, char **argv)
     const double mags[] = {3.0, 30.0, 300.0};
     for (size_t j = 0; j < sizeof(mags) / sizeof(mags[0]); j++) {
       const double m = mags[j];
-      O[0] = I * m * (1.0 + 0.001 * I);
-      O[3] = I * m * (-0.4 + 0.001 * I);
-      O[1] = I * m * (0.7 - 0.05 * I);
-      O[2] = I * m * (0.6 + 0.02 * I);
+      O[0]           = I * m * (1.0 + 0.001 * I);
+      O[3]           = I * m * (-0.4 + 0.001 * I);
+      O[1]           = I * m * (0.7 - 0.05 * I);
+      O[2]           = I * m * (0.6 + 0.02 * I);
       PetscCall(PetscSNPrintf(label, sizeof(label), "large imaginary p (|O| ~ %g)", m));
       PetscCall(CheckOne(label, O, tol));
     }

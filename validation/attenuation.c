@@ -55,7 +55,7 @@ static PetscErrorCode CaseDestroy(Case *c)
 static PetscErrorCode NonDiffracting(const char *crystal, PetscReal E, PetscReal phi_deg, const PetscReal *t, PetscInt nt)
 {
   Case            c;
-  const PetscReal dth[] = {0, 150e-6, -2e-3};
+  const PetscReal dth[]  = {0, 150e-6, -2e-3};
   PetscReal       maxrel = 0, maxR = 0, Tmin = 1;
   char            what[128];
   TkTwoBeam       tb;
@@ -89,7 +89,7 @@ static PetscErrorCode NonDiffracting(const char *crystal, PetscReal E, PetscReal
 static PetscErrorCode FluxConservation(const char *crystal, PetscReal E, PetscReal phi_deg, const PetscReal *t, PetscInt nt)
 {
   Case            c;
-  const PetscReal u[] = {-3, -1, -0.3, 0, 0.2, 0.5, 2}; /* (dtheta - refraction shift) / Darwin width */
+  const PetscReal u[]    = {-3, -1, -0.3, 0, 0.2, 0.5, 2}; /* (dtheta - refraction shift) / Darwin width */
   PetscReal       maxdev = 0, Rmax = 0, Rmin = 1;
   char            what[160];
   TkTwoBeam       tb;
@@ -111,7 +111,8 @@ static PetscErrorCode FluxConservation(const char *crystal, PetscReal E, PetscRe
       Rmin   = PetscMin(Rmin, res.reflectivity);
     }
   }
-  PetscCall(PetscSNPrintf(what, sizeof(what), "%s phi=%.0f %s b=%.3f: max |R + T - 1| (R in %.1e..%.3f)", crystal, (double)phi_deg, geo, (double)(PetscSinReal(c.thetaB + phi_deg * PETSC_PI / 180) / -PetscSinReal(c.thetaB - phi_deg * PETSC_PI / 180)), (double)Rmin, (double)Rmax));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "%s phi=%.0f %s b=%.3f: max |R + T - 1| (R in %.1e..%.3f)", crystal, (double)phi_deg, geo, (double)(PetscSinReal(c.thetaB + phi_deg * PETSC_PI / 180) / -PetscSinReal(c.thetaB - phi_deg * PETSC_PI / 180)),
+                          (double)Rmin, (double)Rmax));
   TkCheckAbs(what, maxdev, 0, 1e-10, "flux conservation, no absorption; tol 1e-10");
   PetscCall(CaseDestroy(&c));
   PetscFunctionReturn(0);
@@ -138,14 +139,13 @@ static PetscErrorCode AbsorptionSign(const char *crystal, const char *xrl_crysta
 
   /* xraylib: photo-absorption cross section x tabulated density, and the pieces that differ */
   const double    cs_photo = CS_Photo(Z, E, &err), cs_total = CS_Total(Z, E, NULL), rho_el = ElementDensity(Z, NULL);
-  Crystal_Struct *xtal     = Crystal_GetCrystal(xrl_crystal, NULL, NULL);
+  Crystal_Struct *xtal = Crystal_GetCrystal(xrl_crystal, NULL, NULL);
   PetscCheck(!err && xtal, PETSC_COMM_WORLD, PETSC_ERR_LIB, "xraylib data for Z = %d / %s unavailable", Z, xrl_crystal);
   const double rho_lat = xtal->n_atom * AtomicWeight(Z, NULL) / (AVOGNUM * 1e24 * xtal->volume * 1e-24); /* g/cm^3; AVOGNUM is in 1e24/mol, volume A^3 */
-  const double mu_xrl  = 100 * cs_photo * rho_el;                                                          /* 1/m */
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  %s %.3f keV: mu/rho from Im chi0 with lattice density %.4f g/cm3: %.3f cm2/g; CS_Photo %.3f cm2/g (CS_Total %.3f) with ElementDensity %.3f g/cm3\n", crystal, (double)E,
-                        rho_lat, (double)(mu / 100 / rho_lat), cs_photo, cs_total, rho_el));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  %s %.3f keV: 1/mu = %.3f um (Im chi0), %.3f um (CS_Photo x ElementDensity), %.3f um (CS_Total x ElementDensity)\n", crystal, (double)E, (double)(1e6 / mu), 1e6 / mu_xrl,
-                        1e4 / (cs_total * rho_el)));
+  const double mu_xrl  = 100 * cs_photo * rho_el;                                                        /* 1/m */
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  %s %.3f keV: mu/rho from Im chi0 with lattice density %.4f g/cm3: %.3f cm2/g; CS_Photo %.3f cm2/g (CS_Total %.3f) with ElementDensity %.3f g/cm3\n", crystal, (double)E, rho_lat,
+                        (double)(mu / 100 / rho_lat), cs_photo, cs_total, rho_el));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  %s %.3f keV: 1/mu = %.3f um (Im chi0), %.3f um (CS_Photo x ElementDensity), %.3f um (CS_Total x ElementDensity)\n", crystal, (double)E, (double)(1e6 / mu), 1e6 / mu_xrl, 1e4 / (cs_total * rho_el)));
   PetscCall(PetscSNPrintf(what, sizeof(what), "%s %.3f keV mu = k Im chi0 vs CS_Photo*rho", crystal, (double)E));
   TkCheckRel(what, mu, mu_xrl, 0.02, "xraylib CS_Photo x ElementDensity; tol 2%");
   Crystal_Free(xtal);

@@ -64,8 +64,8 @@ static PetscReal RockingPeak(TkBCDI b, PetscBool kin)
 
 int main(int argc, char **argv)
 {
-  TkBCDI    b;
-  PetscReal pix[2], tot[2];
+  TkBCDI      b;
+  PetscReal   pix[2], tot[2];
   const char *base = "-crystal Au -hkl 1,1,1 -energy_keV 9 -shape sphere -size_nm 200 -voxel_nm 8 -frame_px 48,48 -rocking_mrad -1.5,1.5,16 -mode both -chi0_scale 0";
   char        opts[512];
 
@@ -84,8 +84,8 @@ int main(int argc, char **argv)
 
   /* 2a. uniform strain: the integrated rocking curve moves by -eps tan thetaB */
   {
-    const char *k = "-crystal Au -hkl 1,1,1 -energy_keV 9 -shape sphere -size_nm 300 -voxel_nm 10 -frame_px 128,128 -rocking_mrad -1.5,1.5,61 -mode kinematic"; /* the spot must stay on the frame as it shears */
-    PetscReal   p0, p1, thetaB;
+    const char         *k = "-crystal Au -hkl 1,1,1 -energy_keV 9 -shape sphere -size_nm 300 -voxel_nm 10 -frame_px 128,128 -rocking_mrad -1.5,1.5,61 -mode kinematic"; /* the spot must stay on the frame as it shears */
+    PetscReal           p0, p1, thetaB;
     const TkBraggFrame *f;
     PetscCall(Run(k, &b));
     p0 = RockingPeak(b, PETSC_TRUE);
@@ -123,7 +123,7 @@ int main(int argc, char **argv)
   }
   /* 2b. phase ramp along x: the frame peak moves to column N/2 + g L/(k px) */
   {
-    const PetscReal g = 2 * PETSC_PI / 0.6e-6 * 0.25; /* rad/m: a quarter turn per 0.6 um */
+    const PetscReal  g = 2 * PETSC_PI / 0.6e-6 * 0.25; /* rad/m: a quarter turn per 0.6 um */
     PetscInt         na, n1, n2, best = 0;
     const PetscReal *f;
     PetscReal        col = 0;

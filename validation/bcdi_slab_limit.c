@@ -41,8 +41,8 @@ static PetscErrorCode Compare(Setup *s, PetscReal dm, PetscReal t_target, PetscR
   PetscCall(TkDepthTTSetThickness(s->d, t));
   PetscCall(PetscMalloc1(g.Np, &ex));
   const PetscInt jt = (PetscInt)PetscFloorReal((t / 2 - g.n0) / g.dn); /* last node row inside the plate */
-  *worst = 0;
-  *Rmax  = 0;
+  *worst            = 0;
+  *Rmax             = 0;
   for (int k = -40; k <= 43; k++) {
     const PetscReal dth  = k < 41 ? k * 10e-6 : fixed[k - 41];
     const PetscReal beta = s->f.h * (PetscSinReal(s->f.thetaB + dth) - PetscSinReal(s->f.thetaB));
@@ -61,7 +61,8 @@ static PetscErrorCode Compare(Setup *s, PetscReal dm, PetscReal t_target, PetscR
     if (k < 41) {
       *worst = PetscMax(*worst, PetscAbsReal(R3 - res.reflectivity));
       *Rmax  = PetscMax(*Rmax, res.reflectivity);
-    } else err[k - 41] = PetscAbsReal(R3 - res.reflectivity);
+    } else
+      err[k - 41] = PetscAbsReal(R3 - res.reflectivity);
   }
   PetscCall(PetscFree(ex));
   PetscCall(TkTT3DDestroy(&tt));

@@ -59,8 +59,10 @@ static PetscErrorCode Crossing(Case *c, PetscReal a, PetscReal b, PetscReal leve
   for (int it = 0; it < 80; it++) {
     PetscReal m = 0.5 * (a + b), Rm = 0;
     PetscCall(Reflectivity(c, m, &Rm, NULL));
-    if ((Rm > level) == (Ra > level)) a = m;
-    else b = m;
+    if ((Rm > level) == (Ra > level))
+      a = m;
+    else
+      b = m;
   }
   *x = 0.5 * (a + b);
   PetscFunctionReturn(0);
@@ -69,7 +71,7 @@ static PetscErrorCode Crossing(Case *c, PetscReal a, PetscReal b, PetscReal leve
 /* Peak by golden-section search around the grid maximum of a fine scan. */
 static PetscErrorCode Peak(Case *c, PetscReal lo, PetscReal hi, PetscReal *x, PetscReal *Rmax)
 {
-  const int N  = 2001;
+  const int N    = 2001;
   PetscReal best = -1, xb = lo, R = 0;
 
   PetscFunctionBegin;
@@ -78,14 +80,16 @@ static PetscErrorCode Peak(Case *c, PetscReal lo, PetscReal hi, PetscReal *x, Pe
     PetscCall(Reflectivity(c, d, &R, NULL));
     if (R > best) best = R, xb = d;
   }
-  PetscReal a = xb - (hi - lo) / (N - 1), b = xb + (hi - lo) / (N - 1);
+  PetscReal       a = xb - (hi - lo) / (N - 1), b = xb + (hi - lo) / (N - 1);
   const PetscReal g = 0.6180339887498949;
   for (int it = 0; it < 100; it++) {
     PetscReal x1 = b - g * (b - a), x2 = a + g * (b - a), R1 = 0, R2 = 0;
     PetscCall(Reflectivity(c, x1, &R1, NULL));
     PetscCall(Reflectivity(c, x2, &R2, NULL));
-    if (R1 > R2) b = x2;
-    else a = x1;
+    if (R1 > R2)
+      b = x2;
+    else
+      a = x1;
   }
   *x = 0.5 * (a + b);
   PetscCall(Reflectivity(c, *x, Rmax, NULL));
@@ -113,8 +117,10 @@ static PetscErrorCode CurveVsClosedForm(const char *label, Case *c, PetscReal lo
   PetscCall(PetscSNPrintf(what, sizeof(what), "%s: max rel. deviation from exact closed form", label));
   TkCheckAbs(what, worst, 0, 1e-6, "semi-infinite Bragg, Authier 2001 ch. 6, exact deviation");
   PetscCall(PetscSNPrintf(what, sizeof(what), "%s: max rel. deviation from textbook form", label));
-  if (linear) TkCheckAbs(what, worst_lin, 0, 1e-3, "semi-infinite Bragg, Authier 2001 ch. 6, linear in dtheta");
-  else PetscCall(PetscPrintf(PETSC_COMM_WORLD, "INFO %s = %.2e (b and sin 2theta vary along the scan; the linear form is not meant to hold to 1e-3 here)\n", what, (double)worst_lin));
+  if (linear)
+    TkCheckAbs(what, worst_lin, 0, 1e-3, "semi-infinite Bragg, Authier 2001 ch. 6, linear in dtheta");
+  else
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "INFO %s = %.2e (b and sin 2theta vary along the scan; the linear form is not meant to hold to 1e-3 here)\n", what, (double)worst_lin));
   PetscFunctionReturn(0);
 }
 
@@ -126,8 +132,10 @@ static PetscErrorCode ClosedFormEdge(Case *c, PetscReal a, PetscReal b, PetscRea
     TkTwoBeam tb;
     PetscReal m = 0.5 * (a + b);
     PetscCall(TkDepthTTGetTwoBeam(c->tt, c->E, c->thetaB + m, &tb));
-    if (TkThickBraggReflectivity(&tb) > 1 - 1e-6) a = m;
-    else b = m;
+    if (TkThickBraggReflectivity(&tb) > 1 - 1e-6)
+      a = m;
+    else
+      b = m;
   }
   *x = 0.5 * (a + b);
   PetscFunctionReturn(0);
@@ -175,12 +183,12 @@ int main(int argc, char **argv)
       PetscInt    h, k, l;
       PetscReal   E, phi, width, shift, fwhm, tol;
     } cases[] = {
-      {"Si(111) 8.048 keV", "Si", 1, 1, 1, 8.048, 0, 34.09, 31.83, 36.18, 0.005},
-      {"Si(111) 8.048 keV phi=+10", "Si", 1, 1, 1, 8.048, 10, 14.44, 18.77, 15.38, 0.005},
-      {"Si(111) 8.048 keV phi=-10", "Si", 1, 1, 1, 8.048, -10, 80.48, 104.61, 85.70, 0.005},
-      {"Si(004) 8.048 keV", "Si", 0, 0, 4, 8.048, 0, 17.69, 16.22, 18.49, 0.005},
-      {"Au(111) 9 keV", "Au", 1, 1, 1, 9.0, 0, 220.45, 132.73, 216.1, 0.05},
-      {"Pt(111) 9 keV", "Pt", 1, 1, 1, 9.0, 0, 231.6, 141.5, 227.7, 0.05},
+        {"Si(111) 8.048 keV", "Si", 1, 1, 1, 8.048, 0, 34.09, 31.83, 36.18, 0.005},
+        {"Si(111) 8.048 keV phi=+10", "Si", 1, 1, 1, 8.048, 10, 14.44, 18.77, 15.38, 0.005},
+        {"Si(111) 8.048 keV phi=-10", "Si", 1, 1, 1, 8.048, -10, 80.48, 104.61, 85.70, 0.005},
+        {"Si(004) 8.048 keV", "Si", 0, 0, 4, 8.048, 0, 17.69, 16.22, 18.49, 0.005},
+        {"Au(111) 9 keV", "Au", 1, 1, 1, 9.0, 0, 220.45, 132.73, 216.1, 0.05},
+        {"Pt(111) 9 keV", "Pt", 1, 1, 1, 9.0, 0, 231.6, 141.5, 227.7, 0.05},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
       char      label[160];

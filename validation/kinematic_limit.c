@@ -62,17 +62,19 @@ static double complex Phi1(double complex x)
 /* First Born (distorted-wave) reflectivity of the plate, in the solver's own variables (header comment). */
 static PetscReal BornReflectivity(const TkTwoBeam *tb, PetscReal t)
 {
-  const double         kh  = 0.5 * tb->chi.k;
-  const double complex a11 = kh * tb->chi.chi0 / tb->gamma0;
-  const double complex a21 = kh * tb->C * tb->chi.chih / tb->gammah;
-  const double complex a22 = (tb->beta + kh * tb->chi.chi0) / tb->gammah;
-  const double complex q   = a11 - a22;
-  const double complex E   = I * t * Phi1(I * q * t); /* (exp(i q t) - 1)/q */
+  const double         kh   = 0.5 * tb->chi.k;
+  const double complex a11  = kh * tb->chi.chi0 / tb->gamma0;
+  const double complex a21  = kh * tb->C * tb->chi.chih / tb->gammah;
+  const double complex a22  = (tb->beta + kh * tb->chi.chi0) / tb->gammah;
+  const double complex q    = a11 - a22;
+  const double complex E    = I * t * Phi1(I * q * t); /* (exp(i q t) - 1)/q */
   const PetscReal      flux = PetscAbsReal(tb->gammah / tb->gamma0);
   double complex       Dh;
 
-  if (tb->geometry == TK_BRAGG) Dh = -a21 * E;
-  else Dh = cexp(I * a22 * t) * a21 * E;
+  if (tb->geometry == TK_BRAGG)
+    Dh = -a21 * E;
+  else
+    Dh = cexp(I * a22 * t) * a21 * E;
   return creal(Dh * conj(Dh)) * flux;
 }
 
@@ -89,7 +91,7 @@ static PetscErrorCode Fringe(Case *c, PetscReal *w, PetscReal *centre)
 }
 
 typedef struct {
-  PetscReal int_tt, int_born; /* trapezoid integrals over the scan */
+  PetscReal int_tt, int_born;  /* trapezoid integrals over the scan */
   PetscReal max_dev, max_born; /* max |R_tt - R_born| and max R_born over the scan */
   PetscReal window_lo, window_hi;
 } ScanResult;
@@ -105,8 +107,8 @@ static PetscErrorCode Scan(Case *c, PetscReal nfringe, PetscInt npf, ScanResult 
   const PetscInt  n  = (PetscInt)(2 * nfringe * npf);
   const PetscReal lo = centre - nfringe * w, hi = centre + nfringe * w, h = (hi - lo) / n;
   s->int_tt = s->int_born = s->max_dev = s->max_born = 0;
-  s->window_lo = lo;
-  s->window_hi = hi;
+  s->window_lo                                       = lo;
+  s->window_hi                                       = hi;
   for (PetscInt i = 0; i <= n; i++) {
     TkDepthTTResult res;
     const PetscReal d = lo + i * h, wt = (i == 0 || i == n) ? 0.5 * h : h;
@@ -150,8 +152,8 @@ static PetscErrorCode BornCase(const char *label, const char *crystal, PetscInt 
     PetscCall(Fringe(&c, &w, &centre));
     PetscCall(Scan(&c, 5, 40, &r));
     dev[j] = PetscAbsReal(r.int_tt - r.int_born) / r.int_born;
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  %s, chih scale %g: fringe %.4g urad, scan %.5g..%.5g urad, peak R %.4e, int R %.6e rad (Born %.6e), rel. dev %.3e\n", label, (double)s,
-                          (double)(w * 1e6), (double)(r.window_lo * 1e6), (double)(r.window_hi * 1e6), (double)r.max_born, (double)r.int_tt, (double)r.int_born, (double)dev[j]));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  %s, chih scale %g: fringe %.4g urad, scan %.5g..%.5g urad, peak R %.4e, int R %.6e rad (Born %.6e), rel. dev %.3e\n", label, (double)s, (double)(w * 1e6), (double)(r.window_lo * 1e6),
+                          (double)(r.window_hi * 1e6), (double)r.max_born, (double)r.int_tt, (double)r.int_born, (double)dev[j]));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  %s, chih scale %g: max |R - R_Born| / max R_Born over the scan = %.3e\n", label, (double)s, (double)(r.max_dev / r.max_born)));
     if (j == 1 || s == 1.0) { /* the kinematic case asked for; (a) is also checked unscaled */
       snprintf(what, sizeof(what), "%s s=%g: max|R-R_Born|/max R_Born", label, (double)s);
@@ -175,7 +177,8 @@ int main(int argc, char **argv)
   PetscCall(BornCase("(a) Si111 Bragg 20nm", "Si", 1, 1, 1, 8.048, 20e-9, 0, 1.0));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "(b) Au(111) 9 keV symmetric Bragg, t = 1 um, chih scaled\n"));
   PetscCall(BornCase("(b) Au111 Bragg 1um", "Au", 1, 1, 1, 9.0, 1e-6, 0, 1e-2));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "(c) Si(111) 8.048 keV asymmetric Laue (phi = 60 deg, b = %.4f), t = 20 um, chih scaled\n", (double)(PetscSinReal(14.2215 * PETSC_PI / 180 + PETSC_PI / 3) / PetscSinReal(PETSC_PI / 3 - 14.2215 * PETSC_PI / 180))));
+  PetscCall(
+      PetscPrintf(PETSC_COMM_WORLD, "(c) Si(111) 8.048 keV asymmetric Laue (phi = 60 deg, b = %.4f), t = 20 um, chih scaled\n", (double)(PetscSinReal(14.2215 * PETSC_PI / 180 + PETSC_PI / 3) / PetscSinReal(PETSC_PI / 3 - 14.2215 * PETSC_PI / 180))));
   PetscCall(BornCase("(c) Si111 Laue phi=60 20um", "Si", 1, 1, 1, 8.048, 20e-6, 60, 1e-2));
 
   /* (d) kinematic integrated reflectivity, no absorption, symmetric Bragg */
@@ -198,11 +201,11 @@ int main(int argc, char **argv)
          kinematic value times tanh(A)/A, A = pi t / Lambda0 (Zachariasen 1945, Bragg case R^y = pi tanh A);
          (ii) the sinc^2 sits at the refraction-shifted angle thetaB + dthc, where the Born peak integral is
          pi k |chih|^2 t / (2 sin thetaB sin 2theta), not at thetaB as in the closed form. */
-      const PetscReal A    = PETSC_PI * c.t / TkExtinctionLength(&tb);
-      const PetscReal dyn  = PetscTanhReal(A) / A;
-      const PetscReal geo  = PetscSinReal(2 * c.thetaB) / PetscSinReal(2 * (c.thetaB + centre));
-      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  window +-%g fringes (+-%.4g urad about %.4g urad): int R %.8e, Born %.8e, kinematic %.8e x window fraction %.8f\n", (double)N[j],
-                            (double)(N[j] * w * 1e6), (double)(centre * 1e6), (double)r.int_tt, (double)r.int_born, (double)kin, (double)frac));
+      const PetscReal A   = PETSC_PI * c.t / TkExtinctionLength(&tb);
+      const PetscReal dyn = PetscTanhReal(A) / A;
+      const PetscReal geo = PetscSinReal(2 * c.thetaB) / PetscSinReal(2 * (c.thetaB + centre));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  window +-%g fringes (+-%.4g urad about %.4g urad): int R %.8e, Born %.8e, kinematic %.8e x window fraction %.8f\n", (double)N[j], (double)(N[j] * w * 1e6), (double)(centre * 1e6), (double)r.int_tt,
+                            (double)r.int_born, (double)kin, (double)frac));
       PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  expected residuals: tanh(A)/A - 1 = %.3e (A = %.5f), sin2thetaB/sin2(thetaB+dthc) - 1 = %.3e\n", (double)(dyn - 1), (double)A, (double)(geo - 1)));
       snprintf(what, sizeof(what), "(d) int R / Born, same +-%g fringe window", (double)N[j]);
       TkCheckRel(what, r.int_tt / r.int_born, 1, 1e-4, "first Born approx. (t/Lambda0 = 0.004); tol 1e-4");

@@ -66,20 +66,17 @@ int main(int argc, char **argv)
       PetscReal m = 0.5 * (a + b), R1 = 0, R2 = 0;
       PetscCall(Solve(TK_POL_SIGMA, PETSC_TRUE, m * (1 - 1e-7), &R1, &T, NULL));
       PetscCall(Solve(TK_POL_SIGMA, PETSC_TRUE, m * (1 + 1e-7), &R2, &T, NULL));
-      if (R2 < R1) a = m;
-      else b = m;
+      if (R2 < R1)
+        a = m;
+      else
+        b = m;
     }
     TkCheckAbs("first reflectivity minimum with absorption (um)", 0.5 * (a + b) * 1e6, 35.17, 5e-3, "tt_methods 3.3; last digit");
   }
   const struct {
     PetscReal t_um, R, tolR, RT, tolRT;
   } pts[] = {
-    {17.59, 0.975, 5e-4, -1, 0},
-    {35.17, 6e-4, 5e-5, 0.951, 5e-4},
-    {52.76, 0.927, 5e-4, -1, 0},
-    {70.35, 0.0024, 5e-5, -1, 0},
-    {5.0, -1, 0, 0.993, 5e-4},
-    {100.0, -1, 0, 0.873, 5e-4},
+      {17.59, 0.975, 5e-4, -1, 0}, {35.17, 6e-4, 5e-5, 0.951, 5e-4}, {52.76, 0.927, 5e-4, -1, 0}, {70.35, 0.0024, 5e-5, -1, 0}, {5.0, -1, 0, 0.993, 5e-4}, {100.0, -1, 0, 0.873, 5e-4},
   };
   for (size_t i = 0; i < sizeof(pts) / sizeof(pts[0]); i++) {
     PetscCall(Solve(TK_POL_SIGMA, PETSC_TRUE, pts[i].t_um * 1e-6, &R, &T, NULL));

@@ -70,8 +70,10 @@ static PetscErrorCode PlateauCentre(Plate *p, PetscReal x0, PetscReal w, PetscRe
     for (int it = 0; it < 70; it++) {
       const PetscReal m = 0.5 * (a + b);
       PetscCall(Reflect(p, m, &R));
-      if (R > 1 - 1e-6) a = m;
-      else b = m;
+      if (R > 1 - 1e-6)
+        a = m;
+      else
+        b = m;
     }
     e[s] = 0.5 * (a + b);
   }
@@ -135,12 +137,12 @@ int main(int argc, char **argv)
 
   /* 3. Landau-Zener: Si(004) 8.048 keV symmetric, no absorption, linear strain, resonance buried mid-plate */
   for (int g = 2; g <= 8; g *= 2) {
-    const PetscReal t = 160e-6;
+    const PetscReal t    = 160e-6;
     PetscReal       mean = 0, RLZ = 0;
     PetscCall(PlateCreate("Si", 0, 0, 4, 8.048, t, 0, PETSC_FALSE, &p));
     PetscCall(TkDepthTTGetTwoBeam(p.tt, p.E, p.thetaB, &tb));
     const PetscReal kappa2 = cabs(0.25 * tb.chi.k * tb.chi.k * tb.chi.chih * tb.chi.chihbar / (tb.gamma0 * tb.gammah));
-    const PetscReal da22   = g * kappa2;                          /* |d a22/dz| = g kappa^2 */
+    const PetscReal da22   = g * kappa2;                                                       /* |d a22/dz| = g kappa^2 */
     const PetscReal deps   = da22 * PetscAbsReal(tb.gammah) / (tb.h * PetscSinReal(p.thetaB)); /* w = h sin(theta) eps */
     PetscReal       z[2] = {0, t}, e[2] = {-deps * t / 2, deps * t / 2};
     PetscCall(TkPlateDeformationSetStrainProfile(p.pd, 2, z, e));
@@ -161,9 +163,9 @@ int main(int argc, char **argv)
   /* 4. convergence order on a graded Si(004) layer with absorption: eps from 0 to 2e-3 over 5 um on a substrate */
   {
     const PetscReal z[3] = {0, 5e-6, 5e-6}, e[3] = {2e-3, 0, 0};
-    const PetscReal f[5] = {0.4, 0.2, 0.1, 0.05, 0.025};
+    const PetscReal f[5]      = {0.4, 0.2, 0.1, 0.05, 0.025};
     const PetscReal angles[4] = {-300e-6, -150e-6, 20e-6, 200e-6};
-    PetscReal       err[5] = {0}, ref[4], def[4];
+    PetscReal       err[5]    = {0}, ref[4], def[4];
     PetscCall(PlateCreate("Si", 0, 0, 4, 8.048, 50e-6, 0, PETSC_TRUE, &p));
     PetscCall(TkPlateDeformationSetStrainProfile(p.pd, 3, z, e));
     PetscCall(TkDepthTTSetDeformation(p.tt, p.pd));

@@ -17,10 +17,8 @@ struct _p_TkReflection {
 };
 
 /* Element symbols and common names users type, mapped to xraylib's crystal names. */
-static const char *const aliases[][2] = {
-  {"Au", "Gold"},      {"Pt", "Platinum"}, {"Cu", "Copper"},    {"Fe", "Iron"},     {"Al", "Aluminum"},
-  {"Ti", "Titanium"},  {"C", "Diamond"},   {"Aluminium", "Aluminum"}, {"Silicon", "Si"}, {"Germanium", "Ge"},
-  {"Quartz", "AlphaQuartz"}};
+static const char *const aliases[][2] = {{"Au", "Gold"},   {"Pt", "Platinum"},        {"Cu", "Copper"},  {"Fe", "Iron"},      {"Al", "Aluminum"},       {"Ti", "Titanium"},
+                                         {"C", "Diamond"}, {"Aluminium", "Aluminum"}, {"Silicon", "Si"}, {"Germanium", "Ge"}, {"Quartz", "AlphaQuartz"}};
 
 PetscErrorCode TkCrystalListNames(char *buf, size_t len)
 {
@@ -103,7 +101,7 @@ PetscErrorCode TkReflectionSetFromOptions(TkReflection r)
 {
   char      name[64];
   PetscInt  hkl[3] = {r->hkl[0], r->hkl[1], r->hkl[2]}, n = 3;
-  PetscBool set, no_abs = (PetscBool)!r->absorption;
+  PetscBool set, no_abs                                   = (PetscBool)!r->absorption;
   PetscReal dw = r->debye_waller, s = r->chih_scale;
 
   PetscFunctionBegin;
@@ -173,9 +171,8 @@ PetscErrorCode TkReflectionCheckEnergy(TkReflection r, PetscReal energy_keV)
   PetscCall(TkReflectionSetUp(r));
   PetscCheck(PetscIsNormalReal(energy_keV) && energy_keV > 0, r->comm, PETSC_ERR_USER_INPUT, "photon energy %g keV must be a positive finite number of keV", (double)energy_keV);
   lambda = 1e-10 * TK_HC_KEV_ANGSTROM / energy_keV;
-  PetscCheck(lambda < 2 * r->d, r->comm, PETSC_ERR_USER_INPUT,
-             "reflection %" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT " of %s is unreachable at %g keV: lambda = %.4f A > 2d = %.4f A; use an energy above %.3f keV",
-             r->hkl[0], r->hkl[1], r->hkl[2], r->crystal, (double)energy_keV, 1e10 * lambda, 2e10 * r->d, TK_HC_KEV_ANGSTROM / (2e10 * r->d));
+  PetscCheck(lambda < 2 * r->d, r->comm, PETSC_ERR_USER_INPUT, "reflection %" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT " of %s is unreachable at %g keV: lambda = %.4f A > 2d = %.4f A; use an energy above %.3f keV", r->hkl[0], r->hkl[1],
+             r->hkl[2], r->crystal, (double)energy_keV, 1e10 * lambda, 2e10 * r->d, TK_HC_KEV_ANGSTROM / (2e10 * r->d));
   (void)Crystal_F_H_StructureFactor(r->xtal, energy_keV, 0, 0, 0, 1.0, 1.0, &err);
   if (err) {
     xrl_error_free(err);
@@ -213,8 +210,8 @@ static double complex StructureFactor(TkReflection r, PetscReal energy_keV, int 
    the crystallographic convention; its conjugate is the e^{i(k.r - wt)} convention with Im chi_0 > 0. */
 PetscErrorCode TkReflectionComputeChi(TkReflection r, PetscReal energy_keV, TkChi *chi)
 {
-  const int h = (int)r->hkl[0], k = (int)r->hkl[1], l = (int)r->hkl[2];
-  double    lambda, pref;
+  const int      h = (int)r->hkl[0], k = (int)r->hkl[1], l = (int)r->hkl[2];
+  double         lambda, pref;
   double complex F0, Fh, Fhb;
 
   PetscFunctionBegin;
@@ -224,11 +221,10 @@ PetscErrorCode TkReflectionComputeChi(TkReflection r, PetscReal energy_keV, TkCh
   F0     = StructureFactor(r, energy_keV, 0, 0, 0);
   Fh     = StructureFactor(r, energy_keV, h, k, l);
   Fhb    = StructureFactor(r, energy_keV, -h, -k, -l);
-  PetscCheck(cabs(Fh) > 1e-6 * cabs(F0), r->comm, PETSC_ERR_USER_INPUT,
-             "reflection %d,%d,%d of %s is forbidden (|F_h| = %.2e, |F_0| = %.1f); choose an allowed reflection", h, k, l, r->crystal, cabs(Fh), cabs(F0));
-  chi->chi0    = conj(pref * F0);
-  chi->chih    = conj(pref * Fh) * r->debye_waller * r->chih_scale;
-  chi->chihbar = conj(pref * Fhb) * r->debye_waller * r->chih_scale;
+  PetscCheck(cabs(Fh) > 1e-6 * cabs(F0), r->comm, PETSC_ERR_USER_INPUT, "reflection %d,%d,%d of %s is forbidden (|F_h| = %.2e, |F_0| = %.1f); choose an allowed reflection", h, k, l, r->crystal, cabs(Fh), cabs(F0));
+  chi->chi0       = conj(pref * F0);
+  chi->chih       = conj(pref * Fh) * r->debye_waller * r->chih_scale;
+  chi->chihbar    = conj(pref * Fhb) * r->debye_waller * r->chih_scale;
   chi->wavelength = lambda;
   chi->k          = 2 * PETSC_PI / lambda;
   PetscFunctionReturn(0);
@@ -238,8 +234,8 @@ PetscErrorCode TkReflectionView(TkReflection r, PetscViewer v)
 {
   PetscFunctionBegin;
   PetscCall(TkReflectionSetUp(r));
-  PetscCall(PetscViewerASCIIPrintf(v, "Reflection %s (%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "): d = %.6f A, Debye-Waller %g%s\n", r->crystal, r->hkl[0], r->hkl[1], r->hkl[2], 1e10 * r->d,
-                                   (double)r->debye_waller, r->absorption ? "" : ", absorption off"));
+  PetscCall(PetscViewerASCIIPrintf(v, "Reflection %s (%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "): d = %.6f A, Debye-Waller %g%s\n", r->crystal, r->hkl[0], r->hkl[1], r->hkl[2], 1e10 * r->d, (double)r->debye_waller,
+                                   r->absorption ? "" : ", absorption off"));
   PetscFunctionReturn(0);
 }
 

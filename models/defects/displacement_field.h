@@ -16,7 +16,7 @@ PETSC_EXTERN PetscErrorCode TkDisplacementSetPhaseRamp(TkDisplacement, const Pet
 PETSC_EXTERN PetscErrorCode TkDisplacementAddDislocation(TkDisplacement, const PetscReal line_uvw[3], const PetscReal burgers_uvw[3], const PetscReal pos[3], PetscReal nu);
 PETSC_EXTERN PetscBool      TkDisplacementIsZero(TkDisplacement);
 PETSC_EXTERN void           TkDisplacementEvaluate(TkDisplacement, const PetscReal r[3], PetscReal u[3]); /* u (m) at lab r (m), excluding the phase ramp */
-PETSC_EXTERN PetscReal      TkDisplacementPhase(TkDisplacement, const PetscReal r[3]);                     /* phi = h.u (rad), including the phase ramp */
+PETSC_EXTERN PetscReal      TkDisplacementPhase(TkDisplacement, const PetscReal r[3]);                    /* phi = h.u (rad), including the phase ramp */
 PETSC_EXTERN void           TkEdgeDislocationIsotropic(PetscReal b, PetscReal nu, PetscReal rcore, PetscReal x, PetscReal y, PetscReal u[2]);
 PETSC_EXTERN PetscErrorCode TkDisplacementView(TkDisplacement, PetscViewer);
 PETSC_EXTERN PetscErrorCode TkDisplacementDestroy(TkDisplacement *);

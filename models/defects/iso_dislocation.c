@@ -75,7 +75,7 @@ static inline void Field(const TkIsoDislocation *d, const PetscReal r[3], PetscB
   const PetscReal inv = 1 / r2, th = PetscAtan2Real(y, x), nu = d->nu;
   /* a pure screw (be = 0) has no edge terms: skip the logarithm and the edge gradient (a branch on the defect,
      predicted perfectly across the voxel loop) */
-  const PetscBool edge = (PetscBool)(d->be != 0);
+  const PetscBool edge  = (PetscBool)(d->be != 0);
   const PetscReal ul[3] = {edge ? d->kbe * (th + d->c_xy * x * y * inv) : 0, edge ? -d->kbe * (d->c_log * PetscLogReal(r2) + d->c_xx * (xx - yy) * inv) : 0, d->kbs * th};
 
   for (int i = 0; i < 3; i++) u[i] = (add ? u[i] : 0) + ul[0] * d->ex[i] + ul[1] * d->ey[i] + ul[2] * d->xi[i];

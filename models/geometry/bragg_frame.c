@@ -57,7 +57,7 @@ PetscErrorCode TkBraggFrameSetUp(TkReflection refl, PetscReal energy_keV, const 
   {
     const PetscReal a = 1e-10 * x->a, b = 1e-10 * x->b, c = 1e-10 * x->c, d2r = PETSC_PI / 180;
     const PetscReal ca = PetscCosReal(x->alpha * d2r), cb = PetscCosReal(x->beta * d2r), cg = PetscCosReal(x->gamma * d2r), sg = PetscSinReal(x->gamma * d2r);
-    const PetscReal cy = (ca - cb * cg) / sg;
+    const PetscReal cy    = (ca - cb * cg) / sg;
     const PetscReal av[3] = {a, 0, 0}, bv[3] = {b * cg, b * sg, 0}, cv[3] = {c * cb, c * cy, c * PetscSqrtReal(1 - cb * cb - cy * cy)};
     PetscReal       bc[3], ca_[3], ab[3];
     for (int i = 0; i < 3; i++) f->A[i][0] = av[i], f->A[i][1] = bv[i], f->A[i][2] = cv[i];
@@ -91,15 +91,17 @@ PetscErrorCode TkBraggFrameSetUp(TkReflection refl, PetscReal energy_keV, const 
     MatVec(f->U, G, Gl);
     Normalize(Gl);
     PetscCheck(Dot(Gl, n) > 1 - 1e-8, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-               "-orientation puts h along (%.4f, %.4f, %.4f) in the lab, not along the Bragg direction (0, %.4f, %.4f) (lab x, y up, z downstream); use -crystal_x instead to choose the azimuth", (double)Gl[0], (double)Gl[1], (double)Gl[2], (double)n[1], (double)n[2]);
+               "-orientation puts h along (%.4f, %.4f, %.4f) in the lab, not along the Bragg direction (0, %.4f, %.4f) (lab x, y up, z downstream); use -crystal_x instead to choose the azimuth", (double)Gl[0], (double)Gl[1], (double)Gl[2],
+               (double)n[1], (double)n[2]);
   } else {
     /* U maps (G, X, G x X) onto (n, t, n x t): X is the crystal direction crystal_x made perpendicular to G */
     PetscReal X[3], Gh[3] = {G[0], G[1], G[2]}, Y[3], nt[3], P[3][3], Q[3][3];
     Normalize(Gh);
-    if (crystal_x) MatVec(f->A, crystal_x, X);
+    if (crystal_x)
+      MatVec(f->A, crystal_x, X);
     else {
       const PetscReal axes[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}; /* the crystal axis least parallel to h */
-      int             best = 0;
+      int             best       = 0;
       for (int i = 1; i < 3; i++)
         if (PetscAbsReal(Dot(axes[i], Gh)) < PetscAbsReal(Dot(axes[best], Gh))) best = i;
       for (int i = 0; i < 3; i++) X[i] = axes[best][i];

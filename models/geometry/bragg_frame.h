@@ -7,16 +7,16 @@
 #include "reflection.h"
 
 typedef struct {
-  PetscReal thetaB, k, h;           /* rad, 1/m, 1/m */
-  PetscReal A[3][3];                /* direct lattice vectors a, b, c as columns, crystal Cartesian frame, m */
-  PetscReal B[3][3];                /* reciprocal vectors (with 2 pi) as columns, 1/m */
-  PetscReal U[3][3];                /* crystal Cartesian -> lab rotation */
-  PetscReal m[3], n[3], t[3];       /* TT axes in the lab */
-  PetscReal s0[3], sh[3], e1[3];    /* beam directions and detector in-plane axis */
-  PetscReal hlab[3];                /* h in the lab, 1/m */
+  PetscReal thetaB, k, h;        /* rad, 1/m, 1/m */
+  PetscReal A[3][3];             /* direct lattice vectors a, b, c as columns, crystal Cartesian frame, m */
+  PetscReal B[3][3];             /* reciprocal vectors (with 2 pi) as columns, 1/m */
+  PetscReal U[3][3];             /* crystal Cartesian -> lab rotation */
+  PetscReal m[3], n[3], t[3];    /* TT axes in the lab */
+  PetscReal s0[3], sh[3], e1[3]; /* beam directions and detector in-plane axis */
+  PetscReal hlab[3];             /* h in the lab, 1/m */
 } TkBraggFrame;
 
 PETSC_EXTERN PetscErrorCode TkBraggFrameSetUp(TkReflection, PetscReal energy_keV, const PetscReal crystal_x[3], const PetscReal *orientation, TkBraggFrame *);
 PETSC_EXTERN void           TkBraggFrameLabToCrystal(const TkBraggFrame *, const PetscReal r[3], PetscReal rc[3]);
 PETSC_EXTERN void           TkBraggFrameCrystalDirection(const TkBraggFrame *, const PetscReal uvw[3], PetscReal lab[3]); /* lattice direction [uvw] -> lab vector, m */
-PETSC_EXTERN void           TkBraggFramePlaneNormal(const TkBraggFrame *, const PetscReal hkl[3], PetscReal lab[3]);     /* (hkl) plane normal -> lab unit vector */
+PETSC_EXTERN void           TkBraggFramePlaneNormal(const TkBraggFrame *, const PetscReal hkl[3], PetscReal lab[3]);      /* (hkl) plane normal -> lab unit vector */

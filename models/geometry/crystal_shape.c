@@ -9,21 +9,21 @@ const char *const TkShapeTypes[] = {"box", "sphere", "cylinder", "polyhedron", "
 #define TK_MAX_FACETS 512
 
 struct _p_TkShape {
-  MPI_Comm     comm;
-  TkShapeType  type;
-  PetscReal    size[3];      /* box: edges a,b,c; sphere: diameter; cylinder: diameter, height; slab: thickness, length, width (m) */
-  PetscReal    axis_uvw[3];  /* cylinder axis, lattice direction */
-  PetscInt     nfamilies;
-  PetscReal    family[32][4]; /* h, k, l, distance (m) */
+  MPI_Comm    comm;
+  TkShapeType type;
+  PetscReal   size[3];     /* box: edges a,b,c; sphere: diameter; cylinder: diameter, height; slab: thickness, length, width (m) */
+  PetscReal   axis_uvw[3]; /* cylinder axis, lattice direction */
+  PetscInt    nfamilies;
+  PetscReal   family[32][4]; /* h, k, l, distance (m) */
   /* set up */
   const TkBraggFrame *frame;
-  PetscReal    axis[3];      /* cylinder axis, lab unit vector */
-  PetscInt     nfacets;
-  PetscReal    normal[TK_MAX_FACETS][3], dist[TK_MAX_FACETS]; /* lab unit normals, m */
-  PetscReal    radius;
-  PetscBool    slab_laue; /* slab normal along m (Laue) instead of n (Bragg) */
-  TkGrid       mgrid; /* mask from a file: support > 0.5 at the nearest grid point */
-  PetscReal   *mask;
+  PetscReal           axis[3]; /* cylinder axis, lab unit vector */
+  PetscInt            nfacets;
+  PetscReal           normal[TK_MAX_FACETS][3], dist[TK_MAX_FACETS]; /* lab unit normals, m */
+  PetscReal           radius;
+  PetscBool           slab_laue; /* slab normal along m (Laue) instead of n (Bragg) */
+  TkGrid              mgrid;     /* mask from a file: support > 0.5 at the nearest grid point */
+  PetscReal          *mask;
 };
 
 PetscErrorCode TkShapeCreate(MPI_Comm comm, TkShape *s)
@@ -41,10 +41,10 @@ PetscErrorCode TkShapeSetSlab(TkShape s, PetscReal thickness, PetscReal length, 
 {
   PetscFunctionBegin;
   s->slab_laue = laue;
-  s->type    = TK_SHAPE_SLAB;
-  s->size[0] = thickness;
-  s->size[1] = length;
-  s->size[2] = width;
+  s->type      = TK_SHAPE_SLAB;
+  s->size[0]   = thickness;
+  s->size[1]   = length;
+  s->size[2]   = width;
   PetscFunctionReturn(0);
 }
 
@@ -74,7 +74,7 @@ static PetscErrorCode ParseFacets(TkShape s, const char *spec)
 PetscErrorCode TkShapeSetFromOptions(TkShape s)
 {
   PetscReal   size[3] = {0, 0, 0};
-  PetscInt    n = 3;
+  PetscInt    n       = 3;
   PetscBool   set;
   char        facets[1024] = "1,1,1,400;1,0,0,450", mfile[PETSC_MAX_PATH_LEN] = "";
   PetscBool   setm;
@@ -89,7 +89,8 @@ PetscErrorCode TkShapeSetFromOptions(TkShape s)
     for (PetscInt i = 0; i < n; i++) PetscCheck(size[i] > 0 && PetscIsNormalReal(size[i]), s->comm, PETSC_ERR_USER_INPUT, "-size_nm: value %g must be a positive number of nm", (double)size[i]);
     for (PetscInt i = n; i < 3; i++) size[i] = size[n - 1]; /* box 500 -> cube */
     for (int i = 0; i < 3; i++) s->size[i] = 1e-9 * size[i];
-  } else if (s->type == TK_SHAPE_BOX || s->type == TK_SHAPE_CYLINDER) s->size[0] = s->size[1] = s->size[2] = 500e-9;
+  } else if (s->type == TK_SHAPE_BOX || s->type == TK_SHAPE_CYLINDER)
+    s->size[0] = s->size[1] = s->size[2] = 500e-9;
   n = 3;
   PetscCall(PetscOptionsRealArray("-shape_axis", "Cylinder axis as a lattice direction u,v,w [0,0,1]", "TkShapeSetFromOptions", s->axis_uvw, &n, NULL));
   PetscCall(PetscOptionsString("-facets", "Polyhedron: facet families h,k,l,distance_nm separated by ';' (cubic crystals: expanded by symmetry)", "TkShapeSetFromOptions", facets, facets, sizeof(facets), NULL));
@@ -260,9 +261,12 @@ PetscBool TkShapeInside(TkShape s, const PetscReal r[3])
 PetscErrorCode TkShapeView(TkShape s, PetscViewer v)
 {
   PetscFunctionBegin;
-  if (s->type == TK_SHAPE_POLYHEDRON) PetscCall(PetscViewerASCIIPrintf(v, "Shape polyhedron with %" PetscInt_FMT " facets from %" PetscInt_FMT " families, circumradius %g nm\n", s->nfacets, s->nfamilies, (double)(1e9 * s->radius)));
-  else if (s->type == TK_SHAPE_MASK) PetscCall(PetscViewerASCIIPrintf(v, "Shape from a mask file, bounding radius %g nm\n", (double)(1e9 * s->radius)));
-  else PetscCall(PetscViewerASCIIPrintf(v, "Shape %s, size %g x %g x %g nm, bounding radius %g nm\n", TkShapeTypes[s->type], (double)(1e9 * s->size[0]), (double)(1e9 * s->size[1]), (double)(1e9 * s->size[2]), (double)(1e9 * s->radius)));
+  if (s->type == TK_SHAPE_POLYHEDRON)
+    PetscCall(PetscViewerASCIIPrintf(v, "Shape polyhedron with %" PetscInt_FMT " facets from %" PetscInt_FMT " families, circumradius %g nm\n", s->nfacets, s->nfamilies, (double)(1e9 * s->radius)));
+  else if (s->type == TK_SHAPE_MASK)
+    PetscCall(PetscViewerASCIIPrintf(v, "Shape from a mask file, bounding radius %g nm\n", (double)(1e9 * s->radius)));
+  else
+    PetscCall(PetscViewerASCIIPrintf(v, "Shape %s, size %g x %g x %g nm, bounding radius %g nm\n", TkShapeTypes[s->type], (double)(1e9 * s->size[0]), (double)(1e9 * s->size[1]), (double)(1e9 * s->size[2]), (double)(1e9 * s->radius)));
   PetscFunctionReturn(0);
 }
 

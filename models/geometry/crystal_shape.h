@@ -2,14 +2,7 @@
 #pragma once
 #include "bragg_frame.h"
 
-typedef enum {
-  TK_SHAPE_BOX,
-  TK_SHAPE_SPHERE,
-  TK_SHAPE_CYLINDER,
-  TK_SHAPE_POLYHEDRON,
-  TK_SHAPE_SLAB,
-  TK_SHAPE_MASK
-} TkShapeType;
+typedef enum { TK_SHAPE_BOX, TK_SHAPE_SPHERE, TK_SHAPE_CYLINDER, TK_SHAPE_POLYHEDRON, TK_SHAPE_SLAB, TK_SHAPE_MASK } TkShapeType;
 PETSC_EXTERN const char *const TkShapeTypes[];
 
 typedef struct _p_TkShape *TkShape;

@@ -12,10 +12,10 @@
 
 struct _p_TkPlateDeformation {
   MPI_Comm   comm;
-  PetscInt   n;             /* strain-profile samples */
+  PetscInt   n;              /* strain-profile samples */
   PetscReal *depth, *strain; /* m, dimensionless */
   PetscReal  inv_Rx, inv_Ry, poisson;
-  PetscReal  thickness;     /* m */
+  PetscReal  thickness; /* m */
   char       profile_path[PETSC_MAX_PATH_LEN];
 };
 
@@ -52,8 +52,8 @@ PetscErrorCode TkPlateDeformationSetStrainProfile(TkPlateDeformation pd, PetscIn
 PetscErrorCode TkPlateDeformationLoadStrainProfile(TkPlateDeformation pd, const char path[])
 {
   static const char *const cols[] = {"depth_um", "strain"};
-  TkCsvTable               t    = {0, 0, NULL};
-  PetscErrorCode           ierr = 0;
+  TkCsvTable               t      = {0, 0, NULL};
+  PetscErrorCode           ierr   = 0;
   PetscMPIInt              rank;
   PetscInt                 n = 0;
   PetscReal               *z, *e, *buf;
@@ -149,8 +149,10 @@ static PetscReal ProfileStrain(TkPlateDeformation pd, PetscReal z)
   hi = pd->n - 1;
   while (hi - lo > 1) { /* depth[lo] < z <= depth[hi]... bisection on a sorted table */
     PetscInt mid = (lo + hi) / 2;
-    if (pd->depth[mid] < z) lo = mid;
-    else hi = mid;
+    if (pd->depth[mid] < z)
+      lo = mid;
+    else
+      hi = mid;
   }
   const PetscReal dz = pd->depth[hi] - pd->depth[lo];
   return dz > 0 ? pd->strain[lo] + (pd->strain[hi] - pd->strain[lo]) * (z - pd->depth[lo]) / dz : pd->strain[hi];
@@ -172,7 +174,8 @@ PetscErrorCode TkPlateDeformationGradient(TkPlateDeformation pd, PetscReal x, Pe
 PetscErrorCode TkPlateDeformationView(TkPlateDeformation pd, PetscViewer v)
 {
   PetscFunctionBegin;
-  if (pd->n) PetscCall(PetscViewerASCIIPrintf(v, "Strain profile: %" PetscInt_FMT " samples from %s, depth %g to %g um\n", pd->n, pd->profile_path[0] ? pd->profile_path : "(set in code)", (double)(1e6 * pd->depth[0]), (double)(1e6 * pd->depth[pd->n - 1])));
+  if (pd->n)
+    PetscCall(PetscViewerASCIIPrintf(v, "Strain profile: %" PetscInt_FMT " samples from %s, depth %g to %g um\n", pd->n, pd->profile_path[0] ? pd->profile_path : "(set in code)", (double)(1e6 * pd->depth[0]), (double)(1e6 * pd->depth[pd->n - 1])));
   if (pd->inv_Rx != 0 || pd->inv_Ry != 0) PetscCall(PetscViewerASCIIPrintf(v, "Bent plate: 1/Rx = %g 1/m, 1/Ry = %g 1/m, Poisson ratio %g\n", (double)pd->inv_Rx, (double)pd->inv_Ry, (double)pd->poisson));
   PetscFunctionReturn(0);
 }

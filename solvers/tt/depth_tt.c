@@ -15,14 +15,14 @@ struct _p_TkDepthTT {
   MPI_Comm           comm;
   TkReflection       refl;
   TkPlateDeformation deform;
-  PetscReal          thickness;   /* m */
-  PetscReal          phi;         /* asymmetry, rad */
+  PetscReal          thickness; /* m */
+  PetscReal          phi;       /* asymmetry, rad */
   TkPolarization     pol;
   PetscReal          step_factor; /* step / (shortest physical length) in deformed layers */
   PetscReal          max_step;    /* m; 0 = no limit */
   PetscBool          trivial;     /* perfect crystal: one exact step per segment */
   PetscInt           nseg;
-  PetscReal         *seg;         /* nseg+1 segment boundaries in [0, t] */
+  PetscReal         *seg; /* nseg+1 segment boundaries in [0, t] */
   PetscBool          setup;
 };
 
@@ -154,8 +154,8 @@ PetscErrorCode TkDepthTTSetUp(TkDepthTT tt)
   /* segment boundaries: 0, the profile's depths inside (0, t), t */
   PetscCall(PetscFree(tt->seg));
   PetscCall(PetscMalloc1(nb + 2, &tt->seg));
-  tt->nseg    = 0;
-  tt->seg[0]  = 0;
+  tt->nseg   = 0;
+  tt->seg[0] = 0;
   for (PetscInt i = 0; i < nb; i++)
     if (zb[i] > tt->seg[tt->nseg] && zb[i] < tt->thickness) tt->seg[++tt->nseg] = zb[i];
   tt->seg[++tt->nseg] = tt->thickness;
@@ -225,7 +225,7 @@ static void SetCoefficients(const TkTwoBeam *tb, Coefficients *c)
    commutator [A1, A2] = delta [A1, E22] = delta [[0, a12], [-a21, 0]]. */
 static PetscErrorCode MagnusOmega(TkDepthTT tt, const TkTwoBeam *tb, const Coefficients *c, PetscReal z0, PetscReal dz, double complex O[4])
 {
-  const PetscReal g = 0.28867513459481287; /* sqrt(3)/6 */
+  const PetscReal g  = 0.28867513459481287; /* sqrt(3)/6 */
   PetscReal       w1 = 0, w2 = 0;
 
   PetscFunctionBeginHot;
@@ -279,7 +279,7 @@ PetscErrorCode TkDepthTTSolve(TkDepthTT tt, const TkTwoBeam *tb, TkDepthTTResult
   PetscCall(TkDepthTTSetUp(tt));
   SetCoefficients(tb, &c);
   if (tb->geometry == TK_BRAGG) {
-    double complex xi = 0;
+    double complex xi    = 0;
     double         logD0 = 0; /* log|D0(t)| accumulates -log|D0(z)/D0(z+dz)|; the phase is not needed */
     for (PetscInt s = tt->nseg - 1; s >= 0; s--) {
       PetscInt n;
@@ -306,7 +306,7 @@ PetscErrorCode TkDepthTTSolve(TkDepthTT tt, const TkTwoBeam *tb, TkDepthTTResult
         PetscCall(MagnusOmega(tt, tb, &c, tt->seg[s] + j * dz, dz, O));
         TkExp2Compute(O, 0, &E);
         const double complex d0 = E.P[0] * D0 + E.P[1] * Dh, dh = E.P[2] * D0 + E.P[3] * Dh;
-        const double         m  = PetscMax(cabs(d0), cabs(dh));
+        const double         m = PetscMax(cabs(d0), cabs(dh));
         if (m == 0) { /* fully absorbed */
           logscale = -INFINITY;
           D0 = Dh = 0;

@@ -7,9 +7,9 @@
 typedef struct _p_TkDepthTT *TkDepthTT;
 
 typedef struct {
-  PetscReal reflectivity;  /* diffracted / incident photon flux */
-  PetscReal transmission;  /* forward beam through the plate / incident photon flux */
-  PetscInt  steps;         /* depth steps taken */
+  PetscReal reflectivity; /* diffracted / incident photon flux */
+  PetscReal transmission; /* forward beam through the plate / incident photon flux */
+  PetscInt  steps;        /* depth steps taken */
 } TkDepthTTResult;
 
 PETSC_EXTERN PetscErrorCode TkDepthTTCreate(MPI_Comm, TkDepthTT *);

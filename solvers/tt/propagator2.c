@@ -18,8 +18,8 @@ void TkExp2Compute(const double complex O[4], int inverse, TkExp2 *e)
 
   if (cabs(p) < 1e-4) {
     const double complex p2 = p * p;
-    ch = 1.0 + p2 / 2.0 * (1.0 + p2 / 12.0);
-    sh = 1.0 + p2 / 6.0 * (1.0 + p2 / 20.0);
+    ch                      = 1.0 + p2 / 2.0 * (1.0 + p2 / 12.0);
+    sh                      = 1.0 + p2 / 6.0 * (1.0 + p2 / 20.0);
   } else {
     ch = ccosh(p);
     sh = csinh(p) / p;

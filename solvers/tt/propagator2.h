@@ -9,5 +9,5 @@ typedef struct {
   double complex P[4]; /* row major */
 } TkExp2;
 
-void TkExp2Compute(const double complex Omega[4], int inverse, TkExp2 *e);
+void           TkExp2Compute(const double complex Omega[4], int inverse, TkExp2 *e);
 double complex TkExp2Root(const double complex Omega[4]);

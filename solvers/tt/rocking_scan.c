@@ -89,12 +89,13 @@ PetscErrorCode TkRockingSetFromOptions(TkRocking r)
   PetscCheck(!(set_theta && set_angle), r->comm, PETSC_ERR_USER_INPUT, "-bragg_deg fixes the angle of an energy scan; with -scan_urad give -energy_keV instead");
   PetscCheck(!(set_theta && set_E), r->comm, PETSC_ERR_USER_INPUT, "an energy scan is centred on the Bragg energy of -bragg_deg; give -bragg_deg or -energy_keV, not both");
   r->type      = (set_energy || set_theta) ? TK_SCAN_ENERGY : TK_SCAN_ANGLE;
-  r->auto_scan = (PetscBool)!(set_angle || set_energy);
+  r->auto_scan = (PetscBool) !(set_angle || set_energy);
   if (r->type == TK_SCAN_ENERGY) {
     if (set_theta) {
       PetscCheck(bragg_deg > 0 && bragg_deg < 90, r->comm, PETSC_ERR_USER_INPUT, "-bragg_deg %g must lie in (0, 90)", (double)bragg_deg);
       r->theta_fixed = bragg_deg * PETSC_PI / 180;
-    } else r->theta_fixed = 0; /* from -energy_keV in SetUp */
+    } else
+      r->theta_fixed = 0; /* from -energy_keV in SetUp */
   }
   PetscFunctionReturn(0);
 }
@@ -133,13 +134,13 @@ PetscErrorCode TkRockingSetUp(TkRocking r)
     const PetscReal fringe = r->center.chi.wavelength * PetscAbsReal(r->center.gammah) / (t * PetscSinReal(2 * r->center.thetaB));
     const PetscReal width  = r->center.geometry == TK_BRAGG ? TkDarwinWidth(&r->center) : 2 * r->center.chi.wavelength * PetscAbsReal(r->center.gammah) / (TkExtinctionLength(&r->center) * PetscSinReal(2 * r->center.thetaB));
     const PetscReal half = 4 * PetscMax(width, PetscMin(fringe, 10 * width)), c = TkRefractionShift(&r->center);
-    PetscReal       unit = 1e-6, wmin, wmax; /* rad per urad */
+    PetscReal       unit = 1e-6, wmin, wmax;                              /* rad per urad */
     if (r->type == TK_SCAN_ENERGY) unit = 1e-6 / E * PetscTanReal(theta); /* rad per meV: dtheta = tan(theta) dE/E */
     /* strain and bending move the reflection by -w/(k sin 2thetaB) */
     PetscCall(TkDepthTTGetDeviationRange(r->tt, &r->center, &wmin, &wmax));
     const PetscReal kk = r->center.chi.k * PetscSinReal(2 * r->center.thetaB);
-    r->scan[0] = (c - half - wmax / kk) / unit;
-    r->scan[1] = (c + half - wmin / kk) / unit;
+    r->scan[0]         = (c - half - wmax / kk) / unit;
+    r->scan[1]         = (c + half - wmin / kk) / unit;
   }
   r->n = (PetscInt)r->scan[2];
   PetscCall(PetscFree3(r->x, r->R, r->T));
@@ -251,37 +252,37 @@ PetscErrorCode TkRockingWrite(TkRocking r)
   DarwinBand(r, &dc, &dw);
   if (r->output[0]) {
     const TkAttribute attr[] = {
-      {"program", "takagi rocking " TAKAGI_VERSION, 0},
-      {"crystal", crystal, 0},
-      {"hkl", hkl_s, 0},
-      {"scan", r->type == TK_SCAN_ANGLE ? "angle" : "energy", 0},
-      {"energy_keV", NULL, r->type == TK_SCAN_ANGLE ? r->energy_keV : r->energy_center_keV},
-      {"bragg_deg", NULL, r->center.thetaB * 180 / PETSC_PI},
-      {"thickness_um", NULL, t * 1e6},
-      {"asymmetry_deg", NULL, phi * 180 / PETSC_PI},
-      {"polarization", TkPolarizations[pol], 0},
-      {"geometry", r->center.geometry == TK_BRAGG ? "Bragg" : "Laue", 0},
-      {"bend_radius_m", NULL, Rx},
-      {"bend_radius_y_m", NULL, Ry},
-      {"poisson", NULL, nu},
-      {"strain_profile", profile, 0},
-      {"chi0_re", NULL, creal(r->center.chi.chi0)},
-      {"chi0_im", NULL, cimag(r->center.chi.chi0)},
-      {"chih_re", NULL, creal(r->center.chi.chih)},
-      {"chih_im", NULL, cimag(r->center.chi.chih)},
-      {"chihbar_re", NULL, creal(r->center.chi.chihbar)},
-      {"chihbar_im", NULL, cimag(r->center.chi.chihbar)},
-      {"darwin_width", NULL, dw},
-      {"refraction_shift", NULL, dc},
-      {"options", options ? options : "", 0},
+        {"program", "takagi rocking " TAKAGI_VERSION, 0},
+        {"crystal", crystal, 0},
+        {"hkl", hkl_s, 0},
+        {"scan", r->type == TK_SCAN_ANGLE ? "angle" : "energy", 0},
+        {"energy_keV", NULL, r->type == TK_SCAN_ANGLE ? r->energy_keV : r->energy_center_keV},
+        {"bragg_deg", NULL, r->center.thetaB * 180 / PETSC_PI},
+        {"thickness_um", NULL, t * 1e6},
+        {"asymmetry_deg", NULL, phi * 180 / PETSC_PI},
+        {"polarization", TkPolarizations[pol], 0},
+        {"geometry", r->center.geometry == TK_BRAGG ? "Bragg" : "Laue", 0},
+        {"bend_radius_m", NULL, Rx},
+        {"bend_radius_y_m", NULL, Ry},
+        {"poisson", NULL, nu},
+        {"strain_profile", profile, 0},
+        {"chi0_re", NULL, creal(r->center.chi.chi0)},
+        {"chi0_im", NULL, cimag(r->center.chi.chi0)},
+        {"chih_re", NULL, creal(r->center.chi.chih)},
+        {"chih_im", NULL, cimag(r->center.chi.chih)},
+        {"chihbar_re", NULL, creal(r->center.chi.chihbar)},
+        {"chihbar_im", NULL, cimag(r->center.chi.chihbar)},
+        {"darwin_width", NULL, dw},
+        {"refraction_shift", NULL, dc},
+        {"options", options ? options : "", 0},
     };
     const TkCurve c = {r->type == TK_SCAN_ANGLE ? "angle_urad" : "energy_meV", r->n, r->x, r->R, r->T, (PetscInt)(sizeof(attr) / sizeof(attr[0])), attr};
     PetscCall(TkCurveWrite(r->comm, r->output, &c));
   }
   if (r->plot[0]) {
     /* the plot helper reads a private CSV copy of the curve and writes the PNG under a temporary name */
-    TkAtomicFile png, csv;
-    char         title[512], band[64], width[64];
+    TkAtomicFile  png, csv;
+    char          title[512], band[64], width[64];
     const TkCurve c = {r->type == TK_SCAN_ANGLE ? "angle_urad" : "energy_meV", r->n, r->x, r->R, r->T, 0, NULL};
     PetscCall(TkAtomicFileBegin(r->comm, r->plot, &png));
     PetscCall(PetscStrncpy(csv.tmp_path, png.tmp_path, sizeof(csv.tmp_path)));
@@ -319,20 +320,21 @@ PetscErrorCode TkRockingWrite(TkRocking r)
 
 PetscErrorCode TkRockingView(TkRocking r, PetscViewer v)
 {
-  PetscReal dc, dw;
+  PetscReal   dc, dw;
   const char *u = r->type == TK_SCAN_ANGLE ? "urad" : "meV";
 
   PetscFunctionBegin;
   DarwinBand(r, &dc, &dw);
   PetscCall(TkReflectionView(r->refl, v));
   PetscCall(TkDepthTTView(r->tt, v));
-  PetscCall(PetscViewerASCIIPrintf(v, "%s geometry, b = %.4f; %s scan %g to %g %s, %" PetscInt_FMT " points at %s\n", r->center.geometry == TK_BRAGG ? "Bragg" : "Laue", (double)r->center.b,
-                                   r->type == TK_SCAN_ANGLE ? "angle" : "energy", (double)r->scan[0], (double)r->scan[1], u, r->n,
-                                   r->type == TK_SCAN_ANGLE ? "fixed energy" : "fixed angle"));
-  PetscCall(PetscViewerASCIIPrintf(v, "E = %.6g keV, theta_B = %.5f deg, chi0 = %.4e%+.4ei, chih = %.4e%+.4ei\n", (double)r->center.energy_keV, (double)(r->center.thetaB * 180 / PETSC_PI), creal(r->center.chi.chi0),
-                                   cimag(r->center.chi.chi0), creal(r->center.chi.chih), cimag(r->center.chi.chih)));
-  if (r->center.geometry == TK_BRAGG) PetscCall(PetscViewerASCIIPrintf(v, "Darwin width %.4g %s centred at %.4g %s (refraction shift); extinction length %.4g um\n", (double)dw, u, (double)dc, u, (double)(TkExtinctionLength(&r->center) * 1e6)));
-  else PetscCall(PetscViewerASCIIPrintf(v, "Pendelloesung length %.4g um\n", (double)(TkExtinctionLength(&r->center) * 1e6)));
+  PetscCall(PetscViewerASCIIPrintf(v, "%s geometry, b = %.4f; %s scan %g to %g %s, %" PetscInt_FMT " points at %s\n", r->center.geometry == TK_BRAGG ? "Bragg" : "Laue", (double)r->center.b, r->type == TK_SCAN_ANGLE ? "angle" : "energy",
+                                   (double)r->scan[0], (double)r->scan[1], u, r->n, r->type == TK_SCAN_ANGLE ? "fixed energy" : "fixed angle"));
+  PetscCall(PetscViewerASCIIPrintf(v, "E = %.6g keV, theta_B = %.5f deg, chi0 = %.4e%+.4ei, chih = %.4e%+.4ei\n", (double)r->center.energy_keV, (double)(r->center.thetaB * 180 / PETSC_PI), creal(r->center.chi.chi0), cimag(r->center.chi.chi0),
+                                   creal(r->center.chi.chih), cimag(r->center.chi.chih)));
+  if (r->center.geometry == TK_BRAGG)
+    PetscCall(PetscViewerASCIIPrintf(v, "Darwin width %.4g %s centred at %.4g %s (refraction shift); extinction length %.4g um\n", (double)dw, u, (double)dc, u, (double)(TkExtinctionLength(&r->center) * 1e6)));
+  else
+    PetscCall(PetscViewerASCIIPrintf(v, "Pendelloesung length %.4g um\n", (double)(TkExtinctionLength(&r->center) * 1e6)));
   if (r->seconds > 0) PetscCall(PetscViewerASCIIPrintf(v, "Solved %" PetscInt_FMT " points (%" PetscInt_FMT " depth steps) in %.3g s\n", r->n, r->steps, r->seconds));
   PetscFunctionReturn(0);
 }

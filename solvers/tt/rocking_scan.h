@@ -2,10 +2,7 @@
 #pragma once
 #include "depth_tt.h"
 
-typedef enum {
-  TK_SCAN_ANGLE,
-  TK_SCAN_ENERGY
-} TkScanType;
+typedef enum { TK_SCAN_ANGLE, TK_SCAN_ENERGY } TkScanType;
 
 typedef struct _p_TkRocking *TkRocking;
 

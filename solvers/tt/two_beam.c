@@ -18,9 +18,8 @@ PetscErrorCode TkTwoBeamSetUp(MPI_Comm comm, TkReflection refl, PetscReal energy
   alphah         = theta - phi;
   tb->gamma0     = PetscSinReal(alpha0);
   tb->gammah     = -PetscSinReal(alphah);
-  PetscCheck(tb->gamma0 > 1e-6, comm, PETSC_ERR_USER_INPUT,
-             "incident beam does not enter the crystal: incidence angle theta+phi = %.4f deg; choose -asymmetry_deg in (%.3f, %.3f)", (double)(alpha0 * 180 / PETSC_PI),
-             (double)(-theta * 180 / PETSC_PI), (double)(180 - theta * 180 / PETSC_PI));
+  PetscCheck(tb->gamma0 > 1e-6, comm, PETSC_ERR_USER_INPUT, "incident beam does not enter the crystal: incidence angle theta+phi = %.4f deg; choose -asymmetry_deg in (%.3f, %.3f)", (double)(alpha0 * 180 / PETSC_PI), (double)(-theta * 180 / PETSC_PI),
+             (double)(180 - theta * 180 / PETSC_PI));
   PetscCheck(PetscAbsReal(tb->gammah) > 1e-6, comm, PETSC_ERR_USER_INPUT, "diffracted beam runs along the surface (exit angle %.2e deg): change -asymmetry_deg", (double)(alphah * 180 / PETSC_PI));
   tb->b          = tb->gamma0 / tb->gammah;
   tb->geometry   = tb->gammah < 0 ? TK_BRAGG : TK_LAUE;

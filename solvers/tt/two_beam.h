@@ -2,16 +2,10 @@
 #pragma once
 #include "reflection.h"
 
-typedef enum {
-  TK_POL_SIGMA,
-  TK_POL_PI
-} TkPolarization;
+typedef enum { TK_POL_SIGMA, TK_POL_PI } TkPolarization;
 PETSC_EXTERN const char *const TkPolarizations[];
 
-typedef enum {
-  TK_BRAGG,
-  TK_LAUE
-} TkDiffractionGeometry;
+typedef enum { TK_BRAGG, TK_LAUE } TkDiffractionGeometry;
 
 /* Direction cosines are taken against the inward surface normal n (depth z grows along n).
    Incidence angle alpha0 = theta + phi, exit angle alphah = theta - phi (XOP/pyTTE asymmetry phi):
@@ -19,15 +13,15 @@ typedef enum {
 typedef struct {
   TkChi                 chi;
   PetscReal             energy_keV;
-  PetscReal             theta;    /* glancing angle to the Bragg planes, rad */
-  PetscReal             thetaB;   /* kinematic Bragg angle at this energy, rad */
-  PetscReal             phi;      /* asymmetry, rad */
+  PetscReal             theta;             /* glancing angle to the Bragg planes, rad */
+  PetscReal             thetaB;            /* kinematic Bragg angle at this energy, rad */
+  PetscReal             phi;               /* asymmetry, rad */
   PetscReal             gamma0, gammah, b; /* b = gamma0/gammah */
-  PetscReal             C;        /* polarization factor: 1 (sigma) or cos 2 thetaB (pi) */
-  PetscReal             h;        /* |h| = 2 pi/d, 1/m */
-  PetscReal             hx, hn;   /* h along the surface (x) and along the inward normal */
+  PetscReal             C;                 /* polarization factor: 1 (sigma) or cos 2 thetaB (pi) */
+  PetscReal             h;                 /* |h| = 2 pi/d, 1/m */
+  PetscReal             hx, hn;            /* h along the surface (x) and along the inward normal */
   PetscReal             cos_alphah, sin_alphah, cot_alpha0;
-  PetscReal             beta;     /* deviation h (sin theta - lambda/2d), 1/m */
+  PetscReal             beta; /* deviation h (sin theta - lambda/2d), 1/m */
   TkDiffractionGeometry geometry;
 } TkTwoBeam;
 
