@@ -62,7 +62,7 @@ for i, (name, hkl, cx) in enumerate(REFL):
 
 JOINT = ["-data", "s111.cxi", *G, "-hkl", "1,1,1", "-crystal_x", "0,0,1", *EXTRA, "-rec_init_phases", "a111.h5,a200.h5,a020.h5",
          "-truth", "t111.h5", "-rec_tv_phase", "5e-2", "-progress", "0"]
-moves = {n: re.findall(r"-rec_init_phases: .* moved by .*", run(n, "reconstruct", *JOINT, "-tao_max_it", "0", "-o", f"b{n}.h5")) for n in (1, 2)}
+moves = {n: re.findall(r"-rec_init_phases: .* moved by \(.*?\) voxels", run(n, "reconstruct", *JOINT, "-tao_max_it", "0", "-o", f"b{n}.h5")) for n in (1, 2)}
 print("\n".join(moves[1]))
 check(len(moves[1]) == 2 and moves[1] == moves[2], "(b) the alignment's translations at 2 ranks are those of 1 rank")
 res = {}

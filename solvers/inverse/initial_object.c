@@ -81,6 +81,7 @@ PetscErrorCode TkReconstructEnvelope(TkReconstruct r, PetscReal threshold, Petsc
   PetscInt         N[3], s[3] = {0, 0, 0};
   PetscInt64       nenv = 0, ninit = 0;
   unsigned char   *env;
+  PetscLogDouble   t0 = MPI_Wtime();
 
   PetscFunctionBegin;
   PetscCall(TkBCDIDataGetInfo(r->data[0], &info));
@@ -146,7 +147,8 @@ PetscErrorCode TkReconstructEnvelope(TkReconstruct r, PetscReal threshold, Petsc
   PetscCheck(nenv > 0, r->comm, PETSC_ERR_USER_INPUT, "-rec_init_envelope %g: the autocorrelation is nowhere above that fraction of its maximum on the object grid (lower it)", (double)threshold);
   for (PetscInt64 q = 0; q < nv; q++) rho[q] = env[q];
   PetscCall(PetscFree(env));
-  PetscCall(PetscPrintf(r->comm, "Envelope (autocorrelation > %g max, half scale): %" PetscInt64_FMT " voxels, shifted by (%" PetscInt_FMT ", %" PetscInt_FMT ", %" PetscInt_FMT ") voxels (z, y, x) onto the -init support of %" PetscInt64_FMT "\n",
-                        (double)threshold, nenv, s[0], s[1], s[2], ninit));
+  PetscCall(PetscPrintf(r->comm,
+                        "Envelope (autocorrelation > %g max, half scale): %" PetscInt64_FMT " voxels, shifted by (%" PetscInt_FMT ", %" PetscInt_FMT ", %" PetscInt_FMT ") voxels (z, y, x) onto the -init support of %" PetscInt64_FMT " (%.2f s)\n",
+                        (double)threshold, nenv, s[0], s[1], s[2], ninit, (double)(MPI_Wtime() - t0)));
   PetscFunctionReturn(0);
 }

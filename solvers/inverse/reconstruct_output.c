@@ -166,7 +166,7 @@ static PetscReal DensityMismatch(TkReconstruct r, const TkGrid *g, const PetscRe
    grid's frame): the translation of file k that best matches its density to file 0's in least squares, by integer
    voxel steps within +-2 and a pattern search down to 1/32 voxel, kept within +-2.5 voxels (as the registration of
    -truth). */
-static PetscErrorCode AlignDensity(TkReconstruct r, const TkGrid *g, const PetscReal *cs, PetscInt k, const PetscReal *rho0, PetscReal t[3])
+static PetscErrorCode AlignDensity(TkReconstruct r, const TkGrid *g, const PetscReal *cs, PetscInt k, const PetscReal *rho0, PetscReal t[3], PetscInt *nevals)
 {
   const PetscReal h[3] = {r->grid.spacing[2], r->grid.spacing[1], r->grid.spacing[0]};
   PetscReal       best = PETSC_MAX_REAL;
@@ -176,6 +176,7 @@ static PetscErrorCode AlignDensity(TkReconstruct r, const TkGrid *g, const Petsc
     for (int iy = -2; iy <= 2; iy++)
       for (int ix = -2; ix <= 2; ix++) {
         const PetscReal tt[3] = {ix * h[0], iy * h[1], iz * h[2]}, e = DensityMismatch(r, g, cs, k, rho0, tt);
+        (*nevals)++;
         if (e < best) best = e, t[0] = tt[0], t[1] = tt[1], t[2] = tt[2];
       }
   for (PetscReal step = 0.5; step >= 1.0 / 32; step /= 2) {
@@ -188,6 +189,7 @@ static PetscErrorCode AlignDensity(TkReconstruct r, const TkGrid *g, const Petsc
           tt[a] += sgn * step * h[a];
           if (PetscAbsReal(tt[a]) > 2.5 * h[a] * (1 + 1e-12)) continue;
           e = DensityMismatch(r, g, cs, k, rho0, tt);
+          (*nevals)++;
           if (e < best) best = e, t[0] = tt[0], t[1] = tt[1], t[2] = tt[2], moved = PETSC_TRUE;
         }
     }
@@ -239,9 +241,11 @@ PetscErrorCode TkReconstructCombinePhases(TkReconstruct r, PetscReal *fields)
       if (k == 0) {
         for (PetscInt64 q = 0; q < nv; q++) rho0[q] = ReflectionDensity(r, &fg[0], fcs[0], 0, t, q);
       } else if (r->init_phases_align) {
-        PetscCall(AlignDensity(r, &fg[k], fcs[k], k, rho0, t));
-        PetscCall(PetscPrintf(r->comm, "-rec_init_phases: %s moved by (%.3f, %.3f, %.3f) voxels (x, y, z) onto the density of %s\n", r->init_phases[k], (double)(t[0] / r->grid.spacing[2]), (double)(t[1] / r->grid.spacing[1]),
-                              (double)(t[2] / r->grid.spacing[0]), r->init_phases[0]));
+        PetscInt             nevals = 0;
+        const PetscLogDouble t0     = MPI_Wtime();
+        PetscCall(AlignDensity(r, &fg[k], fcs[k], k, rho0, t, &nevals));
+        PetscCall(PetscPrintf(r->comm, "-rec_init_phases: %s moved by (%.3f, %.3f, %.3f) voxels (x, y, z) onto the density of %s (%" PetscInt_FMT " evaluations, %.2f s)\n", r->init_phases[k], (double)(t[0] / r->grid.spacing[2]),
+                              (double)(t[1] / r->grid.spacing[1]), (double)(t[2] / r->grid.spacing[0]), r->init_phases[0], nevals, (double)(MPI_Wtime() - t0)));
       }
       for (PetscInt64 q = 0; q < nv; q++) {
         PetscReal x[3], xk[3];
