@@ -1,5 +1,6 @@
-/* Phase errors against a truth (solvers/inverse/phase_error.c): the constant-removed RMS against closed forms, and
-   the registration recovering a known sub-voxel translation of a smooth phase field on a sphere. */
+/* Phase errors against a truth (solvers/inverse/phase_error.c): the constant-removed RMS against closed forms, the
+   registration recovering a known sub-voxel translation of a smooth phase field on a sphere, and the joint
+   registration of several phases of one object, which fixes a translation that no single one of them does. */
 #include "phase_error.h"
 #include "tk_test.h"
 
@@ -42,6 +43,26 @@ int main(int argc, char **argv)
   for (int a = 0; a < 3; a++) TK_TEST_ERR("recovered translation component (voxels)", PetscAbsReal(t[a] - shift[a]), 0.05, "1/32-voxel search + interpolation");
   TK_TEST_ERR("registered error (rad)", rms, 0.01, "trilinear interpolation of a smooth field, 0.3 rad per voxel at most");
   TK_TEST_ERR("moved phase matches the registered error", PetscAbsReal(TkPhaseErrorRMS(nv, moved, truth, sup) - rms), 1e-14, "same numbers");
+  /* two phases of one object (two reflections' g.u), each constant along one axis: alone, each leaves that
+     component of the translation undetermined (printed: its t_x is arbitrary), together they fix all three */
+  {
+    PetscReal *ta, *tb, *pa, *pb, *ma, *mb, tj[3], rj[2], ra, tA[3];
+    PetscCall(PetscMalloc6(nv, &ta, nv, &tb, nv, &pa, nv, &pb, nv, &ma, nv, &mb));
+    for (PetscInt64 q = 0; q < nv; q++) {
+      const PetscReal x = q % N, y = (q / N) % N, z = q / (N * N);
+      ta[q] = Field(0, y, z), tb[q] = Field(x, 0, z) + 0.4 * PetscSinReal(2 * PETSC_PI * (x - y) / N);
+      pa[q] = Field(0, y - shift[1], z - shift[2]) - 1.1;
+      pb[q] = Field(x - shift[0], 0, z - shift[2]) + 0.4 * PetscSinReal(2 * PETSC_PI * ((x - shift[0]) - (y - shift[1])) / N) + 0.3;
+    }
+    const PetscReal *const psis[2] = {pa, pb}, *const truths[2] = {ta, tb};
+    PetscReal *const moveds[2] = {ma, mb};
+    PetscCall(TkPhaseRegisterJoint(n, 2, psis, truths, sup, tj, rj, moveds));
+    PetscCall(TkPhaseRegister(n, pa, ta, sup, tA, &ra, ma));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "joint: t = %.4f %.4f %.4f, errors %.2e %.2e rad; the x-independent phase alone: t_x = %.4f\n", (double)tj[0], (double)tj[1], (double)tj[2], (double)rj[0], (double)rj[1], (double)tA[0]));
+    for (int a = 0; a < 3; a++) TK_TEST_ERR("joint registration: translation component (voxels)", PetscAbsReal(tj[a] - shift[a]), 0.05, "1/32-voxel search + interpolation");
+    TK_TEST_ERR("joint registration: error of each phase (rad)", PetscMax(rj[0], rj[1]), 0.01, "as the single-phase case");
+    PetscCall(PetscFree6(ta, tb, pa, pb, ma, mb));
+  }
   PetscCall(PetscFree5(truth, psi, sup, half, moved));
   PetscCall(TK_TEST_SUMMARY());
   PetscCall(PetscFinalize());

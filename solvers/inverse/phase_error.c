@@ -21,12 +21,14 @@ PetscReal TkPhaseErrorRMS(PetscInt64 n, const PetscReal *psi, const PetscReal *t
 }
 
 typedef struct {
-  PetscInt64       n[3], nv; /* x fastest */
-  const PetscReal *cs, *sn;  /* cos, sin of the phase to move */
-  PetscInt64      *idx;      /* the region's voxels */
-  PetscInt64       nidx;
-  const PetscReal *truth;
-  PetscReal       *moved; /* nv: the moved phase (only at the region's voxels) */
+  PetscInt64              n[3], nv; /* x fastest */
+  PetscInt                K;        /* phases moved together */
+  PetscReal             **cs, **sn; /* cos, sin of each phase to move */
+  PetscInt64             *idx;      /* the region's voxels */
+  PetscInt64              nidx;
+  const PetscReal *const *truth;
+  PetscReal *const       *moved; /* nv each: the moved phases (only at the region's voxels) */
+  PetscReal              *rms;   /* K: each phase's error at the last evaluation */
 } Registration;
 
 static PetscInt64 Wrap(PetscInt64 i, PetscInt64 n)
@@ -35,57 +37,65 @@ static PetscInt64 Wrap(PetscInt64 i, PetscInt64 n)
   return i < 0 ? i + n : i;
 }
 
-/* moved[q] = arg e^{i psi}(r_q + t), t in voxels (x, y, z): trilinear and periodic, as the forward model maps its grid
-   (the grid's edges lie in vacuum); then the error over the region */
+/* moved_k[q] = arg e^{i psi_k}(r_q + t), t in voxels (x, y, z): trilinear and periodic, as the forward model maps its
+   grid (the grid's edges lie in vacuum); then each phase's error over the region; returns the sum of their squares */
 static PetscReal Evaluate(Registration *g, const PetscReal t[3])
 {
   PetscInt64 fl[3];
-  PetscReal  f[3], c = 0, s = 0, off, sum = 0;
+  PetscReal  f[3], total = 0;
   for (int a = 0; a < 3; a++) fl[a] = (PetscInt64)PetscFloorReal(t[a]), f[a] = t[a] - fl[a];
-  for (PetscInt64 m = 0; m < g->nidx; m++) {
-    const PetscInt64 q = g->idx[m], k[3] = {q % g->n[0], (q / g->n[0]) % g->n[1], q / (g->n[0] * g->n[1])};
-    PetscReal        re = 0, im = 0;
-    for (int corner = 0; corner < 8; corner++) {
-      PetscReal  w = 1;
-      PetscInt64 p = 0, stride = 1;
-      for (int a = 0; a < 3; a++) {
-        const int o = (corner >> a) & 1;
-        w *= o ? f[a] : 1 - f[a];
-        p += Wrap(k[a] + fl[a] + o, g->n[a]) * stride;
-        stride *= g->n[a];
+  for (PetscInt k = 0; k < g->K; k++) {
+    PetscReal c = 0, s = 0, off, sum = 0;
+    for (PetscInt64 m = 0; m < g->nidx; m++) {
+      const PetscInt64 q = g->idx[m], i[3] = {q % g->n[0], (q / g->n[0]) % g->n[1], q / (g->n[0] * g->n[1])};
+      PetscReal        re = 0, im = 0;
+      for (int corner = 0; corner < 8; corner++) {
+        PetscReal  w = 1;
+        PetscInt64 p = 0, stride = 1;
+        for (int a = 0; a < 3; a++) {
+          const int o = (corner >> a) & 1;
+          w *= o ? f[a] : 1 - f[a];
+          p += Wrap(i[a] + fl[a] + o, g->n[a]) * stride;
+          stride *= g->n[a];
+        }
+        if (w == 0) continue;
+        re += w * g->cs[k][p], im += w * g->sn[k][p];
       }
-      if (w == 0) continue;
-      re += w * g->cs[p], im += w * g->sn[p];
+      const PetscReal d = PetscAtan2Real(im, re) - g->truth[k][q];
+      g->moved[k][q]    = PetscAtan2Real(im, re);
+      c += PetscCosReal(d), s += PetscSinReal(d);
     }
-    const PetscReal d = PetscAtan2Real(im, re) - g->truth[q];
-    g->moved[q]       = PetscAtan2Real(im, re);
-    c += PetscCosReal(d), s += PetscSinReal(d);
+    off = PetscAtan2Real(s, c);
+    for (PetscInt64 m = 0; m < g->nidx; m++) {
+      const PetscInt64 q = g->idx[m];
+      const PetscReal  d = g->moved[k][q] - g->truth[k][q] - off, e = PetscAtan2Real(PetscSinReal(d), PetscCosReal(d));
+      sum += e * e;
+    }
+    g->rms[k] = g->nidx ? PetscSqrtReal(sum / g->nidx) : 0;
+    total += g->rms[k] * g->rms[k];
   }
-  off = PetscAtan2Real(s, c);
-  for (PetscInt64 m = 0; m < g->nidx; m++) {
-    const PetscInt64 q = g->idx[m];
-    const PetscReal  d = g->moved[q] - g->truth[q] - off, e = PetscAtan2Real(PetscSinReal(d), PetscCosReal(d));
-    sum += e * e;
-  }
-  return g->nidx ? PetscSqrtReal(sum / g->nidx) : 0;
+  return total;
 }
 
-PetscErrorCode TkPhaseRegister(const PetscInt64 n[3], const PetscReal *psi, const PetscReal *truth, const PetscReal *region, PetscReal t[3], PetscReal *rms, PetscReal *moved)
+PetscErrorCode TkPhaseRegisterJoint(const PetscInt64 n[3], PetscInt K, const PetscReal *const psi[], const PetscReal *const truth[], const PetscReal *region, PetscReal t[3], PetscReal rms[], PetscReal *const moved[])
 {
   Registration g;
-  PetscReal   *cs, *sn, err = PETSC_MAX_REAL;
+  PetscReal    err = PETSC_MAX_REAL;
 
   PetscFunctionBegin;
+  PetscCheck(K >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "registration of %" PetscInt_FMT " phases: give at least one", K);
   g.nv = n[0] * n[1] * n[2];
+  g.K  = K;
   for (int a = 0; a < 3; a++) g.n[a] = n[a];
-  PetscCall(PetscMalloc3(g.nv, &cs, g.nv, &sn, g.nv, &g.idx));
+  PetscCall(PetscMalloc3(K, &g.cs, K, &g.sn, g.nv, &g.idx));
   g.nidx = 0;
-  for (PetscInt64 q = 0; q < g.nv; q++) {
-    cs[q] = PetscCosReal(psi[q]), sn[q] = PetscSinReal(psi[q]);
+  for (PetscInt64 q = 0; q < g.nv; q++)
     if (region[q] > 0.5) g.idx[g.nidx++] = q;
+  for (PetscInt k = 0; k < K; k++) {
+    PetscCall(PetscMalloc2(g.nv, &g.cs[k], g.nv, &g.sn[k]));
+    for (PetscInt64 q = 0; q < g.nv; q++) g.cs[k][q] = PetscCosReal(psi[k][q]), g.sn[k][q] = PetscSinReal(psi[k][q]), moved[k][q] = psi[k][q];
   }
-  g.cs = cs, g.sn = sn, g.truth = truth, g.moved = moved;
-  for (PetscInt64 q = 0; q < g.nv; q++) moved[q] = psi[q];
+  g.truth = truth, g.moved = moved, g.rms = rms;
   /* integer shifts within +-2 voxels, then a pattern search down to 1/32 voxel, kept within +-2.5 voxels (a start
      placed to the voxel; a larger move would fit a wrong object's features) */
   for (int iz = -2; iz <= 2; iz++)
@@ -108,7 +118,18 @@ PetscErrorCode TkPhaseRegister(const PetscInt64 n[3], const PetscReal *psi, cons
         }
     }
   }
-  *rms = Evaluate(&g, t); /* leaves moved at the best translation */
-  PetscCall(PetscFree3(cs, sn, g.idx));
+  (void)Evaluate(&g, t); /* leaves moved and rms at the best translation */
+  for (PetscInt k = 0; k < K; k++) PetscCall(PetscFree2(g.cs[k], g.sn[k]));
+  PetscCall(PetscFree3(g.cs, g.sn, g.idx));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TkPhaseRegister(const PetscInt64 n[3], const PetscReal *psi, const PetscReal *truth, const PetscReal *region, PetscReal t[3], PetscReal *rms, PetscReal *moved)
+{
+  const PetscReal *const p[1] = {psi}, *const tr[1] = {truth};
+  PetscReal *const mv[1] = {moved};
+
+  PetscFunctionBegin;
+  PetscCall(TkPhaseRegisterJoint(n, 1, p, tr, region, t, rms, mv));
   PetscFunctionReturn(0);
 }

@@ -299,21 +299,17 @@ PetscErrorCode TkReconstructCombinePhases(TkReconstruct r, PetscReal *fields)
   PetscFunctionReturn(0);
 }
 
-/* The displacement gradient du_i/dx_j (nm/nm) at the voxels of `region`, from the phases g_k.u: per axis j the
-   wrapped central differences of every phase, d_kj = g_k . du/dx_j, solved by least squares (robust to 2 pi jumps of
-   the phases and lattice-vector jumps of u). Gradient of u, so independent of a uniform translation. */
-static void DisplacementGradient(TkReconstruct r, PetscReal M[][TK_REC_MAX_REFLECTIONS], const PetscReal *u, const unsigned char *region, PetscReal *grad)
+/* The displacement gradient du_i/dx_j (nm/nm) at the voxels of `region`, from the phases ph_k = g_k.u (K x nv): per
+   axis j the wrapped central differences of every phase, d_kj = g_k . du/dx_j, solved by least squares (robust to 2 pi
+   jumps of the phases and lattice-vector jumps of u). Gradient of u, so independent of a uniform translation. */
+static void DisplacementGradient(TkReconstruct r, PetscReal M[][TK_REC_MAX_REFLECTIONS], const PetscReal *ph, const unsigned char *region, PetscReal *grad)
 {
   const PetscInt64 nv = r->nvox, nx = r->grid.nx, st[3] = {1, nx, nx * r->grid.ny};
   for (PetscInt64 q = 0; q < nv; q++) {
     if (!region[q]) continue;
     for (int j = 0; j < 3; j++) {
       PetscReal d[TK_REC_MAX_REFLECTIONS];
-      for (PetscInt k = 0; k < r->nrefl; k++) {
-        const PetscReal *g  = r->gvec[k];
-        const PetscInt64 qp = q + st[j], qm = q - st[j];
-        d[k] = Wrap(g[0] * (u[qp] - u[qm]) + g[1] * (u[nv + qp] - u[nv + qm]) + g[2] * (u[2 * nv + qp] - u[2 * nv + qm])) / (2e9 * r->grid.spacing[2 - j]);
-      }
+      for (PetscInt k = 0; k < r->nrefl; k++) d[k] = Wrap(ph[k * nv + q + st[j]] - ph[k * nv + q - st[j]]) / (2e9 * r->grid.spacing[2 - j]);
       for (int i = 0; i < 3; i++) {
         grad[9 * q + 3 * i + j] = 0;
         for (PetscInt k = 0; k < r->nrefl; k++) grad[9 * q + 3 * i + j] += M[i][k] * d[k];
@@ -322,21 +318,117 @@ static void DisplacementGradient(TkReconstruct r, PetscReal M[][TK_REC_MAX_REFLE
   }
 }
 
-/* the strain tensor e = (grad u + grad u^T)/2 of u and of the truth inside the true support eroded by 2 voxels */
+/* the phases g_k.u of every reflection, K x nv */
+static void AllPhases(TkReconstruct r, const PetscReal *u, PetscReal *ph)
+{
+  for (PetscInt k = 0; k < r->nrefl; k++) TkReconstructPhase(r, k, u, ph + k * r->nvox);
+}
+
+/* Voxels within `radius` voxels of a phase vortex of the truth: a plaquette of four support voxels around which some
+   g_k.u winds by 2 pi (a dislocation line threads it). The core, where a grid of this step cannot resolve u. */
+static PetscInt64 VortexCore(TkReconstruct r, const PetscReal *tph, const PetscReal *tsup, PetscReal radius, unsigned char *core)
+{
+  const PetscInt64 nv = r->nvox, n[3] = {r->grid.nx, r->grid.ny, r->grid.nz}, st[3] = {1, n[0], n[0] * n[1]};
+  const int        R   = (int)PetscCeilReal(radius);
+  PetscInt64       cnt = 0;
+  for (PetscInt64 q = 0; q < nv; q++) core[q] = 0;
+  for (PetscInt64 q = 0; q < nv; q++) {
+    const PetscInt64 i[3]   = {q % n[0], (q / n[0]) % n[1], q / (n[0] * n[1])};
+    PetscBool        vortex = PETSC_FALSE;
+    for (int a = 0; a < 3 && !vortex; a++)
+      for (int b = a + 1; b < 3 && !vortex; b++) {
+        if (i[a] + 1 >= n[a] || i[b] + 1 >= n[b]) continue;
+        const PetscInt64 p[4] = {q, q + st[a], q + st[a] + st[b], q + st[b]};
+        if (tsup[p[0]] <= 0.5 || tsup[p[1]] <= 0.5 || tsup[p[2]] <= 0.5 || tsup[p[3]] <= 0.5) continue;
+        for (PetscInt k = 0; k < r->nrefl && !vortex; k++) {
+          const PetscReal *f = tph + k * nv, w = Wrap(f[p[1]] - f[p[0]]) + Wrap(f[p[2]] - f[p[1]]) + Wrap(f[p[3]] - f[p[2]]) + Wrap(f[p[0]] - f[p[3]]);
+          vortex = (PetscBool)(PetscAbsReal(w) > PETSC_PI);
+        }
+      }
+    if (!vortex) continue;
+    for (int dz = -R; dz <= R; dz++)
+      for (int dy = -R; dy <= R; dy++)
+        for (int dx = -R; dx <= R; dx++) {
+          const PetscInt64 j[3] = {i[0] + dx, i[1] + dy, i[2] + dz};
+          /* within radius of the plaquette's first voxel */
+          if (j[0] < 0 || j[1] < 0 || j[2] < 0 || j[0] >= n[0] || j[1] >= n[1] || j[2] >= n[2] || dx * dx + dy * dy + dz * dz > radius * radius) continue;
+          core[j[0] + n[0] * (j[1] + n[1] * j[2])] = 1;
+        }
+  }
+  for (PetscInt64 q = 0; q < nv; q++) cnt += core[q];
+  return cnt;
+}
+
+/* RMS Frobenius norms over the voxels of region (and not core, when given): of the truth's strain and of the
+   differences of each other gradient's strain from it; per component of the last in comp */
+/* ng <= 4 */
+static void StrainRMS(PetscInt64 nv, const unsigned char *region, const unsigned char *core, const PetscReal *gt, PetscInt ng, const PetscReal *const g[], PetscReal *et, PetscReal e[], PetscReal comp[6], PetscInt64 *cnt)
+{
+  const int ci[6] = {0, 1, 2, 0, 0, 1}, cj[6] = {0, 1, 2, 1, 2, 2};
+  PetscReal st = 0, se[4] = {0, 0, 0, 0}, sc[6] = {0, 0, 0, 0, 0, 0};
+  *cnt = 0;
+  for (PetscInt64 q = 0; q < nv; q++) {
+    if (!region[q] || (core && core[q])) continue;
+    (*cnt)++;
+    for (int c = 0; c < 6; c++) {
+      const PetscInt  a = 3 * ci[c] + cj[c], b = 3 * cj[c] + ci[c];
+      const PetscReal t = 0.5 * (gt[9 * q + a] + gt[9 * q + b]), w = c < 3 ? 1 : 2; /* Frobenius: off-diagonals twice */
+      st += w * t * t;
+      for (PetscInt m = 0; m < ng; m++) {
+        const PetscReal d = 0.5 * (g[m][9 * q + a] + g[m][9 * q + b]) - t;
+        se[m] += w * d * d;
+        if (m == ng - 1) sc[c] += d * d;
+      }
+    }
+  }
+  const PetscReal nrm = *cnt ? 1.0 / *cnt : 0;
+  *et                 = PetscSqrtReal(st * nrm);
+  for (PetscInt m = 0; m < ng; m++) e[m] = PetscSqrtReal(se[m] * nrm);
+  for (int c = 0; c < 6; c++) comp[c] = PetscSqrtReal(sc[c] * nrm);
+}
+
+/* out = the mean of grad over the voxels of region and not core within the 3^3 box around each such voxel */
+static void BoxMean(TkReconstruct r, const unsigned char *region, const unsigned char *core, const PetscReal *grad, PetscReal *out)
+{
+  const PetscInt64 nv = r->nvox, n[3] = {r->grid.nx, r->grid.ny, r->grid.nz};
+  for (PetscInt64 q = 0; q < nv; q++) {
+    const PetscInt64 i[3]   = {q % n[0], (q / n[0]) % n[1], q / (n[0] * n[1])};
+    PetscReal        sum[9] = {0};
+    PetscInt64       cnt    = 0;
+    if (!region[q] || core[q]) continue;
+    for (int dz = -1; dz <= 1; dz++)
+      for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++) {
+          const PetscInt64 j[3] = {i[0] + dx, i[1] + dy, i[2] + dz}, p = j[0] + n[0] * (j[1] + n[1] * j[2]);
+          if (j[0] < 0 || j[1] < 0 || j[2] < 0 || j[0] >= n[0] || j[1] >= n[1] || j[2] >= n[2] || !region[p] || core[p]) continue;
+          for (int c = 0; c < 9; c++) sum[c] += grad[9 * p + c];
+          cnt++;
+        }
+    for (int c = 0; c < 9; c++) out[9 * q + c] = sum[c] / cnt;
+  }
+}
+
+/* The strain tensor e = (grad u + grad u^T)/2 of the start, of the result and of the truth inside the true support
+   eroded by 2 voxels: as they stand, and registered (each object moved by the translation that best matches all its
+   phases g_k.u to the truth's at once: the data cannot fix where the crystal is, and strain near a defect changes
+   over a voxel); with phase vortices in the truth, also away from them (the core). */
 static PetscErrorCode StrainTensorError(TkReconstruct r, const PetscReal *u0, const PetscReal *u, const PetscReal *ut, const PetscReal *tsup)
 {
-  const PetscInt64 nv = r->nvox, nx = r->grid.nx, ny = r->grid.ny, nz = r->grid.nz;
-  PetscReal        M[3][TK_REC_MAX_REFLECTIONS], *gt, *g0, *g1, comp[6] = {0}, e0 = 0, e1 = 0, et = 0;
-  unsigned char   *region;
-  PetscInt64       cnt   = 0;
-  const int        ci[6] = {0, 1, 2, 0, 0, 1}, cj[6] = {0, 1, 2, 1, 2, 2};
+  const PetscInt64 nv = r->nvox, nx = r->grid.nx, ny = r->grid.ny, nz = r->grid.nz, n[3] = {nx, ny, nz};
+  const PetscInt   K           = r->nrefl;
+  const PetscReal  core_radius = 3;
+  PetscReal        M[3][TK_REC_MAX_REFLECTIONS], *gt, *g0, *g1, *g0r, *g1r, *tph, *ph0, *ph1, *mv0, *mv1, comp[6], et, e[4], t0[3], t1[3], rms[TK_REC_MAX_REFLECTIONS];
+  unsigned char   *region, *core;
+  PetscInt64       cnt      = 0, ncore;
   const char      *names[6] = {"xx", "yy", "zz", "xy", "xz", "yz"};
 
   PetscFunctionBegin;
   PetscCall(PseudoInverse(r, M));
-  PetscCall(PetscMalloc4(9 * nv, &gt, 9 * nv, &g0, 9 * nv, &g1, nv, &region));
+  PetscCall(PetscMalloc5(9 * nv, &gt, 9 * nv, &g0, 9 * nv, &g1, 9 * nv, &g0r, 9 * nv, &g1r));
+  PetscCall(PetscMalloc5(K * nv, &tph, K * nv, &ph0, K * nv, &ph1, K * nv, &mv0, K * nv, &mv1));
+  PetscCall(PetscMalloc2(nv, &region, nv, &core));
   for (PetscInt64 q = 0; q < nv; q++) {
-    const PetscInt64 k[3] = {q % nx, (q / nx) % ny, q / (nx * ny)}, n[3] = {nx, ny, nz}, st[3] = {1, nx, nx * ny};
+    const PetscInt64 k[3] = {q % nx, (q / nx) % ny, q / (nx * ny)}, st[3] = {1, nx, nx * ny};
     region[q] = tsup[q] > 0.5;
     for (int a = 0; a < 3 && region[q]; a++)
       for (int s = 1; s <= 2 && region[q]; s++)
@@ -345,27 +437,64 @@ static PetscErrorCode StrainTensorError(TkReconstruct r, const PetscReal *u0, co
   }
   if (!cnt) {
     PetscCall(PetscPrintf(r->comm, "Strain tensor error: the true support has no voxel 2 voxels from its surface\n"));
-    PetscCall(PetscFree4(gt, g0, g1, region));
-    PetscFunctionReturn(0);
-  }
-  DisplacementGradient(r, M, ut, region, gt);
-  DisplacementGradient(r, M, u0, region, g0);
-  DisplacementGradient(r, M, u, region, g1);
-  for (PetscInt64 q = 0; q < nv; q++) {
-    if (!region[q]) continue;
-    for (int c = 0; c < 6; c++) {
-      const PetscInt  a = 3 * ci[c] + cj[c], b = 3 * cj[c] + ci[c];
-      const PetscReal t = 0.5 * (gt[9 * q + a] + gt[9 * q + b]), w = c < 3 ? 1 : 2; /* Frobenius: off-diagonals twice */
-      const PetscReal d0 = 0.5 * (g0[9 * q + a] + g0[9 * q + b]) - t, d1 = 0.5 * (g1[9 * q + a] + g1[9 * q + b]) - t;
-      et += w * t * t, e0 += w * d0 * d0, e1 += w * d1 * d1, comp[c] += d1 * d1;
+  } else {
+    const PetscReal *tp[TK_REC_MAX_REFLECTIONS], *p0[TK_REC_MAX_REFLECTIONS], *p1[TK_REC_MAX_REFLECTIONS];
+    PetscReal       *m0[TK_REC_MAX_REFLECTIONS], *m1[TK_REC_MAX_REFLECTIONS];
+    PetscInt64       c;
+    AllPhases(r, ut, tph);
+    AllPhases(r, u0, ph0);
+    AllPhases(r, u, ph1);
+    for (PetscInt k = 0; k < K; k++) tp[k] = tph + k * nv, p0[k] = ph0 + k * nv, p1[k] = ph1 + k * nv, m0[k] = mv0 + k * nv, m1[k] = mv1 + k * nv;
+    /* moved over the true support, so the central differences at the eroded region's voxels read moved values */
+    PetscCall(TkPhaseRegisterJoint(n, K, p0, tp, tsup, t0, rms, m0));
+    PetscCall(TkPhaseRegisterJoint(n, K, p1, tp, tsup, t1, rms, m1));
+    DisplacementGradient(r, M, tph, region, gt);
+    DisplacementGradient(r, M, ph0, region, g0);
+    DisplacementGradient(r, M, ph1, region, g1);
+    DisplacementGradient(r, M, mv0, region, g0r);
+    DisplacementGradient(r, M, mv1, region, g1r);
+    {
+      const PetscReal *const all[4] = {g0r, g1r, g0, g1};
+      StrainRMS(nv, region, NULL, gt, 4, all, &et, e, comp, &c);
+    }
+    PetscCall(PetscPrintf(r->comm, "Strain tensor error (RMS Frobenius norm over %lld voxels of the true support eroded by 2; true strain RMS %.4e): initial %.4e, result %.4e\n", (long long)cnt, (double)et, (double)e[2], (double)e[3]));
+    PetscCall(PetscPrintf(r->comm, "  result, RMS error per component:"));
+    for (int q = 0; q < 6; q++) PetscCall(PetscPrintf(r->comm, " %s %.3e", names[q], (double)comp[q]));
+    PetscCall(PetscPrintf(r->comm, "\n"));
+    {
+      const PetscReal *const reg[2] = {g0r, g1r};
+      StrainRMS(nv, region, NULL, gt, 2, reg, &et, e, comp, &c);
+    }
+    PetscCall(PetscPrintf(r->comm, "  registered (moved by the joint translation of the phases g_k.u, z, y, x in voxels): initial %.4e (%+.3f, %+.3f, %+.3f), result %.4e (%+.3f, %+.3f, %+.3f)\n", (double)e[0], (double)t0[2], (double)t0[1],
+                          (double)t0[0], (double)e[1], (double)t1[2], (double)t1[1], (double)t1[0]));
+    PetscCall(PetscPrintf(r->comm, "  registered result, RMS error per component:"));
+    for (int q = 0; q < 6; q++) PetscCall(PetscPrintf(r->comm, " %s %.3e", names[q], (double)comp[q]));
+    PetscCall(PetscPrintf(r->comm, "\n"));
+    ncore = VortexCore(r, tph, tsup, core_radius, core);
+    if (ncore) {
+      const PetscReal *const reg[2] = {g0r, g1r};
+      PetscReal              etc, ec[2], cc[6];
+      PetscInt64             nc;
+      StrainRMS(nv, region, core, gt, 2, reg, &etc, ec, cc, &nc);
+      PetscCall(PetscPrintf(r->comm, "  registered, away from the truth's phase vortices (%lld voxels within %g of them left out, %lld kept; true strain RMS %.4e): initial %.4e, result %.4e\n", (long long)ncore, (double)core_radius, (long long)nc,
+                            (double)etc, (double)ec[0], (double)ec[1]));
+    }
+    {
+      /* the resolution a scan of this extent gives: the registered tensors and the truth's averaged over 3^3 boxes of
+         the kept voxels (the gradients are linear, so averaging them averages the strain); g0, g1, gt reused */
+      const PetscReal *const sm[2] = {g0, g1};
+      PetscReal              ets, es[2], cs[6];
+      PetscInt64             ns;
+      BoxMean(r, region, core, g0r, g0);
+      BoxMean(r, region, core, g1r, g1);
+      BoxMean(r, region, core, gt, g0r);
+      StrainRMS(nv, region, core, g0r, 2, sm, &ets, es, cs, &ns);
+      PetscCall(PetscPrintf(r->comm, "  registered, averaged over 3^3 voxels%s (%lld voxels; true strain RMS %.4e): initial %.4e, result %.4e\n", ncore ? " away from the vortices" : "", (long long)ns, (double)ets, (double)es[0], (double)es[1]));
     }
   }
-  PetscCall(PetscPrintf(r->comm, "Strain tensor error (RMS Frobenius norm over %lld voxels of the true support eroded by 2; true strain RMS %.4e): initial %.4e, result %.4e\n", (long long)cnt, (double)PetscSqrtReal(et / cnt),
-                        (double)PetscSqrtReal(e0 / cnt), (double)PetscSqrtReal(e1 / cnt)));
-  PetscCall(PetscPrintf(r->comm, "  result, RMS error per component:"));
-  for (int c = 0; c < 6; c++) PetscCall(PetscPrintf(r->comm, " %s %.3e", names[c], (double)PetscSqrtReal(comp[c] / cnt)));
-  PetscCall(PetscPrintf(r->comm, "\n"));
-  PetscCall(PetscFree4(gt, g0, g1, region));
+  PetscCall(PetscFree5(gt, g0, g1, g0r, g1r));
+  PetscCall(PetscFree5(tph, ph0, ph1, mv0, mv1));
+  PetscCall(PetscFree2(region, core));
   PetscFunctionReturn(0);
 }
 
@@ -375,22 +504,23 @@ static PetscErrorCode ResultStrain(TkReconstruct r, const PetscReal *u, const Pe
 {
   const PetscInt64 nv = r->nvox, n[3] = {r->grid.nx, r->grid.ny, r->grid.nz}, st[3] = {1, n[0], n[0] * n[1]};
   const int        ci[6] = {0, 0, 0, 1, 1, 2}, cj[6] = {0, 1, 2, 1, 2, 2};
-  PetscReal        M[3][TK_REC_MAX_REFLECTIONS], *grad;
+  PetscReal        M[3][TK_REC_MAX_REFLECTIONS], *grad, *ph;
   unsigned char   *region;
 
   PetscFunctionBegin;
   PetscCall(PseudoInverse(r, M));
-  PetscCall(PetscMalloc2(9 * nv, &grad, nv, &region));
+  PetscCall(PetscMalloc3(9 * nv, &grad, nv, &region, r->nrefl * nv, &ph));
+  AllPhases(r, u, ph);
   for (PetscInt64 q = 0; q < nv; q++) {
     const PetscInt64 k[3] = {q % n[0], (q / n[0]) % n[1], q / (n[0] * n[1])};
     region[q]             = sup[q] > 0.5;
     for (int a = 0; a < 3 && region[q]; a++)
       if (k[a] < 1 || k[a] + 1 >= n[a] || sup[q - st[a]] <= 0.5 || sup[q + st[a]] <= 0.5) region[q] = 0;
   }
-  DisplacementGradient(r, M, u, region, grad);
+  DisplacementGradient(r, M, ph, region, grad);
   for (PetscInt64 q = 0; q < nv; q++)
     for (int c = 0; c < 6; c++) e6[6 * q + c] = region[q] ? 0.5 * (grad[9 * q + 3 * ci[c] + cj[c]] + grad[9 * q + 3 * cj[c] + ci[c]]) : 0;
-  PetscCall(PetscFree2(grad, region));
+  PetscCall(PetscFree3(grad, region, ph));
   PetscFunctionReturn(0);
 }
 
@@ -552,7 +682,7 @@ static PetscErrorCode PrintRegistered(TkReconstruct r, const PetscReal *psi0, co
 
 PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
 {
-  PetscReal         *psi, *psi0, *rho0, *sup, *eps, *uvec = NULL, *e6 = NULL, *tpsi = NULL, *tsup = NULL;
+  PetscReal         *psi, *psi0, *rho0, *sup, *eps, *uvec = NULL, *e6 = NULL, *e6t = NULL, *tpsi = NULL, *tsup = NULL;
   const PetscScalar *xa, *x0a;
   Vec                x0all;
   const PetscInt64   nv = r->nvox;
@@ -613,16 +743,26 @@ PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
                               (double)TkPhaseErrorRMS(nv, pk0, tk, tsup), (double)TkPhaseErrorRMS(nv, pk, tk, tsup)));
       }
       PetscCall(StrainTensorError(r, x0a, xa, utg, tsup));
+      /* the truth's tensor by the same measure, written beside the result's for the plot and for comparisons */
+      PetscCall(PetscMalloc1(6 * nv, &e6t));
+      PetscCall(ResultStrain(r, utg, tsup, e6t));
       PetscCall(PetscFree(ut));
       PetscCall(PetscFree4(utg, pk, pk0, tk));
     }
   }
   if (r->output[0]) {
     TkGridField fields[] = {
-        {"phase_hu", "rad", 1, psi},          {"density", "1", 1, rho},          {"support", "1", 1, sup}, {"strain_h", "1", 1, eps},
-        {"phase_hu_initial", "rad", 1, psi0}, {"density_initial", "1", 1, rho0}, {"u", "m", 3, uvec},      {"strain", "1 (e = (grad u + grad u^T)/2; 0 where a neighbour along x, y or z is outside the support)", 6, e6},
+        {"phase_hu", "rad", 1, psi},
+        {"density", "1", 1, rho},
+        {"support", "1", 1, sup},
+        {"strain_h", "1", 1, eps},
+        {"phase_hu_initial", "rad", 1, psi0},
+        {"density_initial", "1", 1, rho0},
+        {"u", "m", 3, uvec},
+        {"strain", "1 (e = (grad u + grad u^T)/2; 0 where a neighbour along x, y or z is outside the support)", 6, e6},
+        {"strain_truth", "1 (the -truth file's tensor, by the same measure inside its support)", 6, e6t},
     };
-    PetscCall(TkGridFieldsWrite(r->comm, r->output, &r->grid, uvec ? 8 : 6, fields));
+    PetscCall(TkGridFieldsWrite(r->comm, r->output, &r->grid, e6t ? 9 : uvec ? 8 : 6, fields));
   }
   if (r->cxi[0]) PetscCall(WriteCXIImage(r, psi, rho, sup));
   if (r->plot[0]) {
@@ -643,6 +783,7 @@ PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
   PetscCall(PetscFree5(psi, psi0, rho0, sup, eps));
   PetscCall(PetscFree(uvec));
   PetscCall(PetscFree(e6));
+  PetscCall(PetscFree(e6t));
   PetscCall(PetscFree2(tpsi, tsup));
   PetscCall(VecDestroy(&x0all));
   PetscFunctionReturn(0);
