@@ -23,8 +23,12 @@ fits (-rec_init_twin auto), nothing from the truth. Checks:
    (measured 4.1e-5 against 2.67e-4), per voxel there below 0.6 of it (1.31e-4 against 2.83e-4), both below those of
    the 10 default iterations of 4.
 
-usage: inverse_multi_dislocation.py TAKAGI MPIEXEC NPFLAG DIR
+usage: inverse_multi_dislocation.py TAKAGI MPIEXEC NPFLAG DIR [--size-nm 600] [--angles 40] [--photons 1e8]
+                                    [--its-a 25] [--trial-its 15] [--its-c 40]
+(the options make the longer example of docs/reconstruct.md, "With a dislocation"; the checks' bounds are those of
+the default case)
 """
+import argparse
 import os
 import re
 import shutil
@@ -34,11 +38,19 @@ import sys
 import h5py
 import numpy as np
 
+ap = argparse.ArgumentParser()  # after the four positional arguments (NPFLAG starts with a dash)
+ap.add_argument("--size-nm", default="600")
+ap.add_argument("--angles", default="40")
+ap.add_argument("--photons", default="1e8")
+ap.add_argument("--its-a", default="25")
+ap.add_argument("--trial-its", default="15")
+ap.add_argument("--its-c", default="40")
 takagi, mpiexec, npflag, w = sys.argv[1:5]
+args = ap.parse_args(sys.argv[5:])
 shutil.rmtree(w, ignore_errors=True)
 os.makedirs(w)
 G = ["-crystal", "Au", "-energy_keV", "9", "-voxel_nm", "20", "-detector_distance_m", "0.8", "-pixel_um", "55",
-     "-frame_px", "64,64", "-rocking_mrad", "-3,3,40", "-shape", "sphere", "-size_nm", "600"]
+     "-frame_px", "64,64", "-rocking_mrad", "-3,3," + args.angles, "-shape", "sphere", "-size_nm", args.size_nm]
 DISLOCATION = ["-dislocation", "edge", "-dislocation_b", "0.5,0,0.5", "-dislocation_line", "1,-2,-1"]
 # explicit azimuths: the default is a tie for these three (docs/reconstruct.md)
 REFL = [("111", "1,1,1", "0,0,1"), ("200", "2,0,0", "0,1,0"), ("020", "0,2,0", "1,0,0")]
@@ -66,10 +78,10 @@ def registered(out):
 
 
 for i, (name, hkl, cx) in enumerate(REFL):
-    run(2, "bcdi", *G, *DISLOCATION, "-hkl", hkl, "-crystal_x", cx, "-photons", "1e8", "-seed", str(7 + i), "-o", f"s{name}.cxi", "-object", f"t{name}.h5")
+    run(2, "bcdi", *G, *DISLOCATION, "-hkl", hkl, "-crystal_x", cx, "-photons", args.photons, "-seed", str(7 + i), "-o", f"s{name}.cxi", "-object", f"t{name}.h5")
     run(2, "phase", "-data", f"s{name}.cxi", "-o", f"k{name}.cxi", "-object_lab", f"l{name}.h5")
     out = run(2, "reconstruct", "-data", f"s{name}.cxi", *G, "-hkl", hkl, "-crystal_x", cx, "-init", f"l{name}.h5", "-rec_init_twin", "auto",
-              "-rec_init_twin_its", "15", "-tao_max_it", "25", "-rec_tv_phase", "5e-2", "-truth", f"t{name}.h5", "-progress", "0", "-o", f"a{name}.h5")
+              "-rec_init_twin_its", args.trial_its, "-tao_max_it", args.its_a, "-rec_tv_phase", "5e-2", "-truth", f"t{name}.h5", "-progress", "0", "-o", f"a{name}.h5")
     trial = re.search(r"Twin trial: .*continuing from the (.*)", out).group(1)
     e = registered(out)
     check(e < 0.35, f"(a) {name}: registered h.u error {e:.4f} rad from takagi phase (the trial went on from the {trial}) < 0.35 rad")
@@ -113,15 +125,15 @@ def strain_errors(out):
     return (float(a.group(1)), float(a.group(3))), (float(b.group(1)), float(b.group(3)))
 
 # 5. the same numbers from numpy, independently of takagi's code
-G = np.array([[float(v) for v in g] for g in re.findall(r"reflection \d: h in the grid's frame \(([-\d.]+), ([-\d.]+), ([-\d.]+)\)", out)[:3]])
+H = np.array([[float(v) for v in g] for g in re.findall(r"reflection \d: h in the grid's frame \(([-\d.]+), ([-\d.]+), ([-\d.]+)\)", out)[:3]])
 with h5py.File(os.path.join(w, "t111.h5"), "r") as f:
     ut, tsup, hh = f["u"][()] * 1e9, f["support"][()] > 0.5, f["grid"].attrs["spacing"] * 1e9
 with h5py.File(os.path.join(w, "c1.h5"), "r") as f:
     ur = f["u"][()] * 1e9
 n = tsup.shape
 wrap = lambda a: np.angle(np.exp(1j * a))
-Mp = np.linalg.pinv(G)
-pt, pr = np.einsum("kc,zyxc->kzyx", G, ut), np.einsum("kc,zyxc->kzyx", G, ur)
+Mp = np.linalg.pinv(H)
+pt, pr = np.einsum("kc,zyxc->kzyx", H, ut), np.einsum("kc,zyxc->kzyx", H, ur)
 t = np.array(tzyx[::-1])  # x, y, z
 e, fl = np.exp(1j * pr), np.floor(t).astype(int)
 fr, acc = t - fl, 0
@@ -177,7 +189,7 @@ check(abs(far_np / far[2] - 1) < 0.01 and abs(box_np / box[2] - 1) < 0.01,
       f"numpy agrees with takagi within 1 %: away from the core {far_np:.4e} / {far[2]:.4e}, averaged {box_np:.4e} / {box[2]:.4e}")
 
 # 6. the recommended stage (c)
-rec = run(2, "reconstruct", *JOINT0, "-rec_density_edge", "0.3", "-rec_tv_phase", "0.5", "-tao_max_it", "40", "-o", "c_recipe.h5", "-plot", "c_recipe.png")
+rec = run(2, "reconstruct", *JOINT0, "-rec_density_edge", "0.3", "-rec_tv_phase", "0.5", "-tao_max_it", args.its_c, "-o", "c_recipe.h5", "-plot", "c_recipe.png")
 (ft, fr), (bt, br) = strain_errors(rec)
 print(f"(c) recommended options: away from the core {fr:.3e} (true {ft:.3e}), averaged over 3^3 {br:.3e} (true {bt:.3e})")
 check(br < 0.25 * bt and br < box[2], f"recommended (c): averaged error {br:.3e} < 1/4 of the true {bt:.3e} and < the default run's {box[2]:.3e}")

@@ -14,7 +14,8 @@ Checks:
 2. the strain tensor error (RMS Frobenius norm inside the support eroded by 2 voxels) after (b) is below half the
    true strain's RMS, and does not increase in (c) (within 2 %);
 3. after (c) each strain component's RMS error is below TOL_COMP (the measured values are in docs/reconstruct.md);
-4. (b) moves a file offset by a known sub-voxel translation back onto the first file's density (within 1/16 voxel)
+4. (b) moves a file offset by a known translation of several voxels (beyond the +-2.5 voxels of the local search:
+   the alignment starts from the densities' centroids) back onto the first file's density (within 1/16 voxel)
    and then gives the strain of the unmoved files (2 %).
 
 usage: inverse_multi_reflection.py TAKAGI DIR [--iterations-a N] [--iterations-c N]
@@ -173,7 +174,7 @@ if same_grid:
 # shifted, an exact translation of the interpolated field) must be moved back, t = R_200 d in the grid's frame, and
 # give the strain of the unmoved files (without -rec_init_phases_align, printed for reference: on this smooth u the
 # strain barely notices a translation; with a dislocation it does, docs/reconstruct.md)
-D = np.array([0.6, -0.45, 0.8])  # voxels, x, y, z
+D = np.array([3.6, -2.45, 0.8])  # voxels, x, y, z
 shutil.copy(os.path.join(d, "a_200.h5"), os.path.join(d, "a_200_moved.h5"))
 with h5py.File(os.path.join(d, "a_200_moved.h5"), "r+") as f:
     sp = f["grid"].attrs["spacing"]

@@ -162,20 +162,30 @@ static PetscReal DensityMismatch(TkReconstruct r, const TkGrid *g, const PetscRe
 }
 
 /* Each single-reflection result sits where its start put it (a translation changes no intensity), so the files of
-   stage (a) may be offset by fractions of a voxel; the phases are combined where the crystal is the same. t (m, the
-   grid's frame): the translation of file k that best matches its density to file 0's in least squares, by integer
-   voxel steps within +-2 and a pattern search down to 1/32 voxel, kept within +-2.5 voxels (as the registration of
-   -truth). */
+   stage (a) may be offset, by a fraction of a voxel or by several (takagi phase -object_lab centres what it
+   retrieved, not the crystal); the phases are combined where the crystal is the same. t (m, the grid's frame): the
+   translation of file k that best matches its density to file 0's in least squares. It starts from the difference
+   of the two densities' centroids rounded to whole voxels (any offset), then integer steps within +-2 voxels of that
+   and a pattern search down to 1/32 voxel, kept within +-2.5 voxels of it. */
 static PetscErrorCode AlignDensity(TkReconstruct r, const TkGrid *g, const PetscReal *cs, PetscInt k, const PetscReal *rho0, PetscReal t[3], PetscInt *nevals)
 {
-  const PetscReal h[3] = {r->grid.spacing[2], r->grid.spacing[1], r->grid.spacing[0]};
-  PetscReal       best = PETSC_MAX_REAL;
+  const PetscReal h[3] = {r->grid.spacing[2], r->grid.spacing[1], r->grid.spacing[0]}, zero[3] = {0, 0, 0};
+  PetscReal       best = PETSC_MAX_REAL, c0[3] = {0, 0, 0}, ck[3] = {0, 0, 0}, w0 = 0, wk = 0, s[3];
 
   PetscFunctionBegin;
+  /* the moved density rho_k(x + t) has its centroid at c_k - t: t = c_k - c_0 puts it on file 0's */
+  for (PetscInt64 q = 0; q < r->nvox; q++) {
+    PetscReal       x[3];
+    const PetscReal dk = ReflectionDensity(r, g, cs, k, zero, q);
+    Position(&r->grid, q, x);
+    for (int j = 0; j < 3; j++) c0[j] += rho0[q] * x[j], ck[j] += dk * x[j];
+    w0 += rho0[q], wk += dk;
+  }
+  for (int j = 0; j < 3; j++) s[j] = (w0 > 0 && wk > 0) ? h[j] * PetscFloorReal(0.5 + (ck[j] / wk - c0[j] / w0) / h[j]) : 0;
   for (int iz = -2; iz <= 2; iz++)
     for (int iy = -2; iy <= 2; iy++)
       for (int ix = -2; ix <= 2; ix++) {
-        const PetscReal tt[3] = {ix * h[0], iy * h[1], iz * h[2]}, e = DensityMismatch(r, g, cs, k, rho0, tt);
+        const PetscReal tt[3] = {s[0] + ix * h[0], s[1] + iy * h[1], s[2] + iz * h[2]}, e = DensityMismatch(r, g, cs, k, rho0, tt);
         (*nevals)++;
         if (e < best) best = e, t[0] = tt[0], t[1] = tt[1], t[2] = tt[2];
       }
@@ -187,7 +197,7 @@ static PetscErrorCode AlignDensity(TkReconstruct r, const TkGrid *g, const Petsc
         for (int sgn = 1; sgn >= -1; sgn -= 2) {
           PetscReal tt[3] = {t[0], t[1], t[2]}, e;
           tt[a] += sgn * step * h[a];
-          if (PetscAbsReal(tt[a]) > 2.5 * h[a] * (1 + 1e-12)) continue;
+          if (PetscAbsReal(tt[a] - s[a]) > 2.5 * h[a] * (1 + 1e-12)) continue;
           e = DensityMismatch(r, g, cs, k, rho0, tt);
           (*nevals)++;
           if (e < best) best = e, t[0] = tt[0], t[1] = tt[1], t[2] = tt[2], moved = PETSC_TRUE;
@@ -360,8 +370,7 @@ static PetscInt64 VortexCore(TkReconstruct r, const PetscReal *tph, const PetscR
 }
 
 /* RMS Frobenius norms over the voxels of region (and not core, when given): of the truth's strain and of the
-   differences of each other gradient's strain from it; per component of the last in comp */
-/* ng <= 4 */
+   differences of each of the ng <= 4 other gradients' strain from it; per component of the last in comp */
 static void StrainRMS(PetscInt64 nv, const unsigned char *region, const unsigned char *core, const PetscReal *gt, PetscInt ng, const PetscReal *const g[], PetscReal *et, PetscReal e[], PetscReal comp[6], PetscInt64 *cnt)
 {
   const int ci[6] = {0, 1, 2, 0, 0, 1}, cj[6] = {0, 1, 2, 1, 2, 2};
@@ -411,7 +420,9 @@ static void BoxMean(TkReconstruct r, const unsigned char *region, const unsigned
 /* The strain tensor e = (grad u + grad u^T)/2 of the start, of the result and of the truth inside the true support
    eroded by 2 voxels: as they stand, and registered (each object moved by the translation that best matches all its
    phases g_k.u to the truth's at once: the data cannot fix where the crystal is, and strain near a defect changes
-   over a voxel); with phase vortices in the truth, also away from them (the core). */
+   over a voxel); with phase vortices in the truth, also away from them (the core); and the registered tensors
+   averaged over 3^3 voxels (the voxel noise of differentiated phases averages out, a smooth error does not).
+   Memory: about 60 doubles per voxel, on every rank. */
 static PetscErrorCode StrainTensorError(TkReconstruct r, const PetscReal *u0, const PetscReal *u, const PetscReal *ut, const PetscReal *tsup)
 {
   const PetscInt64 nv = r->nvox, nx = r->grid.nx, ny = r->grid.ny, nz = r->grid.nz, n[3] = {nx, ny, nz};
