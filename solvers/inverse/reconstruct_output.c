@@ -723,6 +723,7 @@ PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
     PetscCall(ResultStrain(r, xa, sup, e6));
   }
   if (r->truth[0]) {
+    const PetscLogDouble t0 = MPI_Wtime();
     PetscCall(PetscMalloc2(nv, &tpsi, nv, &tsup));
     PetscCall(ReadPhaseOnGrid(r, r->truth, "phase_hu", tpsi));
     PetscCall(ReadOnGrid(r, r->truth, "support", tsup));
@@ -760,6 +761,7 @@ PetscErrorCode TkReconstructWriteOutputs(TkReconstruct r)
       PetscCall(PetscFree(ut));
       PetscCall(PetscFree4(utg, pk, pk0, tk));
     }
+    PetscCall(PetscPrintf(r->comm, "Truth comparison: %.2f s (%lld voxels, replicated on every rank)\n", (double)(MPI_Wtime() - t0), (long long)nv));
   }
   if (r->output[0]) {
     TkGridField fields[] = {
